@@ -1,0 +1,81 @@
+import type * as E from "fp-ts/lib/Either.js";
+import type { Verdict } from "../codecs/critique.js";
+import type { Problem, Split, TaskName } from "../codecs/problem.js";
+
+/**
+ * Where and why a text failed to parse. Parsers return this in a `Left`; they never throw.
+ * `line` is 1-based within the parsed text (0 when the text as a whole is wrong).
+ */
+export interface ParseError {
+  readonly type: "parse-error";
+  readonly line: number;
+  readonly message: string;
+}
+
+/** A student's or expert's feedback line, reduced to what the editing rules compare. */
+export interface FeedbackClaim {
+  readonly correct: boolean;
+  readonly errorStep: string | null;
+  readonly errorSegment: string | null;
+}
+
+/** Options for {@linkcode Task.generate}. */
+export interface GenerateOptions {
+  /** How many problems. */
+  readonly count: number;
+  /** The generator's seed. @default {0} */
+  readonly seed?: number;
+  /** Which problems: those trained on, those only tested on, or both. @default {"all"} */
+  readonly split?: Split | "all";
+  /**
+   * A named difficulty. Every task has `official` (BIG-Bench's distribution and the paper's
+   * seen/unseen buckets); multistep arithmetic adds `easy` and `medium` for the embedded student.
+   * @default {"official"}
+   */
+  readonly difficulty?: string;
+}
+
+/**
+ * The compact format: the same structure as the official text, written short for the tiny
+ * embedded student (`student.md`). Attempts convert both ways; feedback has a one-line rendering.
+ */
+export interface CompactFormat {
+  /** The compact prompt for a problem: the question, ending with a newline, ready for an attempt. */
+  prompt(problem: Problem): string;
+  /** An official-format attempt (steps and `(Final response)` line) in compact form. */
+  fromTripost(problem: Problem, attempt: string): E.Either<ParseError, string>;
+  /** A compact attempt in the official format. */
+  toTripost(problem: Problem, attempt: string): E.Either<ParseError, string>;
+  /** A verdict as one compact feedback line (no trailing newline). */
+  renderFeedback(verdict: Verdict): string;
+  /** A compact feedback line back to what it claims. */
+  parseFeedback(line: string): E.Either<ParseError, FeedbackClaim>;
+}
+
+/**
+ * A TriPosT task: its problems, gold solver, answer checks, and — where it has them — the
+ * scripted expert (FBK, IMP) and the compact format. Attempt texts are in the official format:
+ * numbered steps and the `(Final response)` line, without the `Answer: …` header.
+ */
+export interface Task {
+  readonly name: TaskName;
+  /** The `{info}` text appended after "Let's think step by step." (`tripost.md` §2). */
+  readonly info: string;
+  /** Names accepted by `generate`'s `difficulty`. */
+  readonly difficulties: readonly string[];
+  /** Seeded problems; the same options give the same problems. */
+  generate(options: GenerateOptions): Problem[];
+  /** The gold rationale in the official format. */
+  solve(problem: Problem): string;
+  /** The answer an attempt gives in its `(Final response)` line, if it gives one. */
+  extractAnswer(attempt: string): string | undefined;
+  /** Whether an extracted answer equals the gold one, by the task's rule. */
+  isCorrectAnswer(answer: string, gold: string): boolean;
+  /** `has_valid_content` of `tripost.md` §3.2. */
+  hasValidContent(attempt: string, answer: string): boolean;
+  /** The scripted FBK: the first failing check's verdict, or a `Left` where the official verifier gives `[ERROR]`. */
+  readonly critique?: (problem: Problem, attempt: string) => E.Either<ParseError, Verdict>;
+  /** The scripted IMP: the steps before the error step, then a correct remainder. */
+  readonly improve?: (problem: Problem, attempt: string, verdict: Verdict) => E.Either<ParseError, string>;
+  readonly compact?: CompactFormat;
+}

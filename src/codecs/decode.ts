@@ -17,11 +17,18 @@ export interface DecodeFailure {
   readonly paths: readonly string[];
 }
 
+const SEQUENCES = new Set(["ArrayType", "ReadonlyArrayType", "TupleType", "ReadonlyTupleType", "DictionaryType"]);
+
 function pathOf(error: t.ValidationError): string {
-  return error.context
-    .map((entry) => entry.key)
-    .filter((key) => key !== "" && !/^\d+$/.test(key) ? true : key !== "")
-    .join(".");
+  const keys: string[] = [];
+  error.context.forEach((entry, index) => {
+    if (index === 0) return;
+    const parent = error.context[index - 1]?.type as { readonly _tag?: string } | undefined;
+    // Intersections and unions add their member's position as a key: not part of the data's path.
+    if (/^\d+$/.test(entry.key) && !(parent?._tag !== undefined && SEQUENCES.has(parent._tag))) return;
+    keys.push(entry.key);
+  });
+  return keys.join(".");
 }
 
 /**

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * The `tripost` command line: the one edge that reads argv, the environment and files, prints,
+ * and sets exit codes.
+ *
+ * @module
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { helpText, parseArgs } from "./cli/_args.js";
+import type { CliIo, Command } from "./cli/_command.js";
+import { critiqueCommand } from "./cli/critique.js";
+import { problemsCommand } from "./cli/problems.js";
+import { exitCodeOf, UsageError } from "./errors.js";
+
+const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand];
+
+function overview(): string {
+  const rows = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
+  return `tripost: teach small models to check and fix their own work (TriPosT)\n\nUsage: tripost <command> [flags]\n\nCommands:\n${rows.join("\n")}\n\nRun 'tripost <command> --help' for a command's flags.\n`;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and resolves to the exit code. Errors
+ * print as one line on stderr.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(overview());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version") {
+    io.stdout.write("tripost 0.1.0\n");
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  try {
+    if (command === undefined) throw new UsageError(`Unknown command '${name}' (see 'tripost --help')`);
+    const args = parseArgs(command.name, rest, command.flags);
+    if (args.help) {
+      io.stdout.write(helpText(command.name, command.summary, command.usage, command.flags));
+      return 0;
+    }
+    await command.run(args, io);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`tripost: ${message}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CliIo = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    isTty: process.stderr.isTTY === true,
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`tripost: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

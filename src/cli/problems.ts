@@ -1,0 +1,47 @@
+import { type ParsedArgs, numberFlag, stringFlag } from "./_args.js";
+import type { CliIo, Command } from "./_command.js";
+import { toJsonl, writeOutput } from "./_output.js";
+import { taskFromFlag } from "./_task.js";
+import { UsageError } from "../errors.js";
+import type { Split } from "../codecs/problem.js";
+
+/** `tripost problems`: seeded problems of a task as JSONL. */
+export const problemsCommand: Command = {
+  name: "problems",
+  summary: "generate seeded problems of a task as JSONL",
+  usage: "tripost problems --task T --count N [--seed S] [--split seen|unseen|all] [--difficulty D] [--out FILE]",
+  flags: {
+    task: { type: "string", description: "the task", placeholder: "T", required: true },
+    count: { type: "number", description: "how many problems", placeholder: "N", required: true, integer: true, min: 0 },
+    seed: { type: "number", description: "the generator's seed", placeholder: "S", integer: true, defaultText: "0" },
+    split: {
+      type: "string",
+      description: "trained-on (seen) or test-only (unseen) problems",
+      choices: ["seen", "unseen", "all"],
+      defaultText: "all",
+    },
+    difficulty: {
+      type: "string",
+      description: "official (the paper's distribution) or an easier level (multistep_arithmetic: easy, medium)",
+      placeholder: "D",
+      defaultText: "official",
+    },
+    out: { type: "string", description: "write to FILE instead of stdout", placeholder: "FILE" },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<void> {
+    const task = taskFromFlag(stringFlag(args.flags, "task") as string);
+    const difficulty = stringFlag(args.flags, "difficulty") ?? "official";
+    if (!task.difficulties.includes(difficulty)) {
+      throw new UsageError(
+        `Cannot use '--difficulty ${difficulty}' as it must be one of ${task.difficulties.join(", ")}: current value is '${difficulty}'`,
+      );
+    }
+    const problems = task.generate({
+      count: numberFlag(args.flags, "count") as number,
+      seed: numberFlag(args.flags, "seed") ?? 0,
+      split: (stringFlag(args.flags, "split") ?? "all") as Split | "all",
+      difficulty,
+    });
+    await writeOutput(io, stringFlag(args.flags, "out"), toJsonl(problems));
+  },
+};

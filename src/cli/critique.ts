@@ -9,6 +9,18 @@ import type { CliIo, Command } from "./_command.js";
 import { parseJsonlText, readInputText } from "./_input.js";
 import { toJsonl, writeOutput } from "./_output.js";
 import { taskFromFlag } from "./_task.js";
+import type { Task } from "../tasks/task.js";
+
+/**
+ * The problem an attempt answers. Without a gold answer in the record, a task with a gold
+ * solver (the scripted ones) works it out from the question.
+ */
+function problemOf(task: Task, attempt: Attempt): Problem {
+  const problem: Problem = { id: attempt.id, task: task.name, question: attempt.question, answer: attempt.answer ?? "" };
+  if (attempt.answer !== undefined) return problem;
+  const solved = E.tryCatch(() => task.extractAnswer(task.solve(problem)), () => undefined);
+  return E.isRight(solved) && solved.right !== undefined ? { ...problem, answer: solved.right } : problem;
+}
 
 /** `tripost critique`: the expert's feedback on each attempt of a JSONL file. */
 export const critiqueCommand: Command = {
@@ -51,7 +63,7 @@ export const critiqueCommand: Command = {
         throw new InputError(field === undefined ? { file: name, line } : { file: name, line, field }, describeFailure(decoded.left));
       }
       const attempt = decoded.right;
-      const problem: Problem = { id: attempt.id, task: task.name, question: attempt.question, answer: attempt.answer ?? "" };
+      const problem = problemOf(task, attempt);
       const official = format === "compact" && compact !== undefined
         ? compact.toTripost(problem, attempt.attempt)
         : E.right(attempt.attempt);

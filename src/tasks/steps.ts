@@ -89,9 +89,22 @@ export function madeProgress(
   return true;
 }
 
+function isWordCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+// An occurrence glued to a word character does not count: the official check looks for the
+// scripted segment with the spaces around it (`" (40 - 9) = 3 "`), so a fixed `(40 - 9) = 31`
+// no longer contains the wrong `(40 - 9) = 3`.
 function countOccurrences(text: string, segment: string): number {
+  const gluedBefore = isWordCode(segment.charCodeAt(0));
+  const gluedAfter = isWordCode(segment.charCodeAt(segment.length - 1));
   let count = 0;
-  for (let at = text.indexOf(segment); at >= 0; at = text.indexOf(segment, at + 1)) count++;
+  for (let at = text.indexOf(segment); at >= 0; at = text.indexOf(segment, at + 1)) {
+    if (gluedBefore && isWordCode(text.charCodeAt(at - 1))) continue;
+    if (gluedAfter && isWordCode(text.charCodeAt(at + segment.length))) continue;
+    count++;
+  }
   return count;
 }
 

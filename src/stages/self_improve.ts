@@ -1,0 +1,222 @@
+/**
+ * Self-improvement inference (`tripost.md` §9): the student answers, critiques its own latest
+ * attempt, and updates it, turn by turn, until it says its answer is correct, stops making
+ * progress, starts repeating itself, or runs out of turns. Used at test time (greedy) and, from
+ * iteration 1 on, for the training rollouts (sampled).
+ *
+ * @module
+ */
+import { defer, mergeMap, type Observable, of } from "rxjs";
+import type { ModelRequest } from "../codecs/model_call.js";
+import type { Problem } from "../codecs/problem.js";
+import type { Model } from "../models/model.js";
+import { isCorrectFeedback } from "../tasks/feedback.js";
+import { stepIdOf } from "../tasks/steps.js";
+import type { TrajectoryFormat, WrittenTurn } from "../tasks/trajectory_format.js";
+
+/** Options for {@linkcode selfImprove}. */
+export interface SelfImproveOptions {
+  /** Sampling temperature; 0 is greedy. @default {0} */
+  readonly temperature?: number;
+  /** Tokens per generation. @default {512} */
+  readonly maxTokens?: number;
+  /** Generations in all (the official `num_attempts`). @default {10} */
+  readonly maxGenerations?: number;
+  /** Plain continuations in a row (the official `num_continue_generation`). @default {3} */
+  readonly maxContinuations?: number;
+  /** The seed of the first generation; later ones add their index. */
+  readonly seed?: number;
+}
+
+/** Why the loop ended. */
+export type SelfImproveEnd = "correct" | "no-progress" | "repeating" | "limit" | "error";
+
+/** What the student wrote, turn by turn, and what it answered. */
+export interface SelfImproveResult {
+  /** Every turn the student wrote, in its format; the last may have no feedback. */
+  readonly turns: readonly WrittenTurn[];
+  /** The final attempt (the answer's source), in the student's format. */
+  readonly finalAttempt: string;
+  readonly end: SelfImproveEnd;
+  /** Whether the student wrote an error feedback and then an updated attempt. */
+  readonly selfImproved: boolean;
+  /** Generations used. */
+  readonly generations: number;
+}
+
+const LEGAL_OFFICIAL = /^(Options:|List:|\([A-Z]\)|Feedback:|Answer:|Updated Answer:)/;
+
+function lineKey(format: TrajectoryFormat, line: string): string | undefined {
+  if (line.startsWith(format.feedbackPrefix)) return "feedback";
+  if (format.name === "compact") return line.trim() === "" ? undefined : `line:${line}`;
+  const step = stepIdOf(line);
+  if (step !== undefined) return `step:${step}`;
+  const header = LEGAL_OFFICIAL.exec(line)?.[1];
+  return header === undefined ? undefined : `header:${header}`;
+}
+
+/**
+ * The official output cleaning of §9: keep lines while each is a legal line of the format and
+ * differs in kind from the line before it (for the official format, its step id; for compact,
+ * the line itself); stop at the first that is not. This also cuts a hallucinated next question.
+ */
+export function cleanGeneration(format: TrajectoryFormat, text: string): string[] {
+  const kept: string[] = [];
+  let previous: string | undefined;
+  for (const line of text.split("\n")) {
+    const key = lineKey(format, line);
+    if (key === undefined || key === previous) break;
+    kept.push(line);
+    previous = key;
+  }
+  return kept;
+}
+
+/**
+ * The official repetition test (§9): more than 15 steps, a periodic tail, fewer than five words
+ * in the last 50 characters, or the same last five words. The word tests apply to the official
+ * format only: compact lines have no spaces.
+ */
+export function isRepeating(format: TrajectoryFormat, lines: readonly string[]): boolean {
+  const attemptLines = lines.filter((line) => !line.startsWith(format.feedbackPrefix));
+  if (format.name === "tripost") {
+    const numbers = attemptLines.map((line) => Number(stepIdOf(line)?.split(".")[0])).filter(Number.isFinite);
+    if (numbers.some((number) => number > 15)) return true;
+  } else if (attemptLines.length > 40) {
+    return true;
+  }
+  const text = lines.join("\n");
+  const tail = text.slice(-50);
+  if (tail.length === 50) {
+    for (let period = 1; period <= 16; period++) {
+      let periodic = true;
+      for (let index = period; index < tail.length && periodic; index++) {
+        if (tail[index] !== tail[index - period]) periodic = false;
+      }
+      if (periodic) return true;
+    }
+  }
+  if (format.name === "tripost" && text.length >= 50) {
+    if (tail.split(/\s+/).filter((word) => word !== "").length < 5) return true;
+    const words = text.split(/\s+/).filter((word) => word !== "").slice(-5);
+    if (words.length === 5 && words.every((word) => word === words[0])) return true;
+  }
+  return false;
+}
+
+/** Splits cleaned lines into turns at feedback lines (and at an official update header). */
+function turnsOf(format: TrajectoryFormat, lines: readonly string[]): WrittenTurn[] {
+  const turns: WrittenTurn[] = [];
+  let attempt: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith(format.feedbackPrefix)) {
+      turns.push({ attempt: attempt.join("\n"), feedbackLine: line });
+      attempt = [];
+    } else if (format.name === "tripost" && !stepIdOf(line)) {
+      continue;
+    } else {
+      attempt.push(line);
+    }
+  }
+  if (attempt.length > 0) turns.push({ attempt: attempt.join("\n") });
+  return turns.filter((turn) => turn.attempt !== "" || turn.feedbackLine !== undefined);
+}
+
+interface LoopState {
+  /** Cleaned lines of the current context after the prompt. */
+  readonly lines: readonly string[];
+  /** Turns completed in earlier contexts (re-prompts drop them from the context). */
+  readonly history: readonly WrittenTurn[];
+  readonly generations: number;
+  readonly continuations: number;
+  /** Whether the context ends with the feedback prefix, so the generation completes a feedback line. */
+  readonly awaitingFeedback: boolean;
+}
+
+function finish(
+  format: TrajectoryFormat,
+  state: LoopState,
+  end: SelfImproveEnd,
+): SelfImproveResult {
+  const turns = [...state.history, ...turnsOf(format, state.lines)];
+  const withAttempt = turns.filter((turn) => turn.attempt !== "");
+  const finalAttempt = withAttempt.at(-1)?.attempt ?? "";
+  let selfImproved = false;
+  for (let index = 0; index + 1 < turns.length; index++) {
+    const feedback = turns[index]?.feedbackLine;
+    const claim = feedback === undefined ? undefined : format.parseFeedback(feedback);
+    if (claim !== undefined && !claim.correct && (turns[index + 1]?.attempt ?? "") !== "") selfImproved = true;
+  }
+  return { turns, finalAttempt, end, selfImproved, generations: state.generations };
+}
+
+/**
+ * Runs self-improvement inference for one problem. The student sees `format.prompt(problem)`;
+ * after an attempt that ends with EOS it is re-prompted with only its latest attempt and the
+ * feedback prefix, so that it critiques it; after an error feedback it writes the update.
+ *
+ * Deviation: the official re-prompt drops the `{info}` text of the answer header; ours keeps the
+ * prompt exactly as in training.
+ */
+export function selfImprove(
+  student: Model,
+  format: TrajectoryFormat,
+  problem: Problem,
+  options: SelfImproveOptions = {},
+): Observable<SelfImproveResult> {
+  const { temperature = 0, maxTokens = 512, maxGenerations = 10, maxContinuations = 3, seed } = options;
+  const prompt = format.prompt(problem);
+
+  function contextText(state: LoopState): string {
+    const body = state.lines.length === 0 ? prompt : `${prompt}${state.lines.join("\n")}\n`;
+    return state.awaitingFeedback ? `${body}${format.feedbackPrefix}` : body;
+  }
+
+  function step(state: LoopState): Observable<SelfImproveResult> {
+    if (state.generations >= maxGenerations) return of(finish(format, state, "limit"));
+    const request: ModelRequest = {
+      prompt: contextText(state),
+      temperature,
+      maxTokens,
+      ...(seed === undefined ? {} : { seed: seed + state.generations }),
+    };
+    return student(request).pipe(
+      mergeMap((response) => {
+        const choice = response.choices[0];
+        const raw = choice?.text ?? "";
+        const generated = cleanGeneration(format, state.awaitingFeedback ? `${format.feedbackPrefix}${raw}` : raw);
+        const lines = [...state.lines, ...generated];
+        const next: LoopState = { ...state, lines, generations: state.generations + 1, awaitingFeedback: false };
+        const newLast = lines.at(-1);
+        if (generated.length === 0 || newLast === undefined) return of(finish(format, next, "no-progress"));
+        if (isRepeating(format, lines)) return of(finish(format, next, "repeating"));
+        if (newLast.startsWith(format.feedbackPrefix)) {
+          const claim = format.parseFeedback(newLast);
+          if (claim?.correct === true || (format.name === "tripost" && isCorrectFeedback(newLast))) {
+            return of(finish(format, next, "correct"));
+          }
+        }
+        const stopped = choice?.finishReason === "stop";
+        const turns = turnsOf(format, lines);
+        const latest = turns.at(-1);
+        if (stopped && latest !== undefined && latest.attempt !== "") {
+          if (latest.feedbackLine === undefined) {
+            // An attempt ended: ask for feedback on the latest attempt alone.
+            const earlier = turns.slice(0, -1);
+            return step({
+              lines: [...latest.attempt.split("\n")],
+              history: [...state.history, ...earlier],
+              generations: next.generations,
+              continuations: 0,
+              awaitingFeedback: true,
+            });
+          }
+        }
+        if (state.continuations + 1 > maxContinuations) return of(finish(format, next, "limit"));
+        return step({ ...next, continuations: state.continuations + 1 });
+      }),
+    );
+  }
+
+  return defer(() => step({ lines: [], history: [], generations: 0, continuations: 0, awaitingFeedback: false }));
+}

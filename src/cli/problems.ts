@@ -18,7 +18,7 @@ export const problemsCommand: Command = {
       type: "string",
       description: "trained-on (seen) or test-only (unseen) problems",
       choices: ["seen", "unseen", "all"],
-      defaultText: "all",
+      defaultText: "the difficulty's own (official: all)",
     },
     difficulty: {
       type: "string",
@@ -36,11 +36,12 @@ export const problemsCommand: Command = {
         `Cannot use '--difficulty ${difficulty}' as it must be one of ${task.difficulties.join(", ")}: current value is '${difficulty}'`,
       );
     }
+    const split = stringFlag(args.flags, "split") as Split | "all" | undefined;
     const problems = task.generate({
       count: numberFlag(args.flags, "count") as number,
       seed: numberFlag(args.flags, "seed") ?? 0,
-      split: (stringFlag(args.flags, "split") ?? "all") as Split | "all",
       difficulty,
+      ...(split === undefined ? {} : { split }),
     });
     await writeOutput(io, stringFlag(args.flags, "out"), toJsonl(problems));
   },

@@ -9,11 +9,12 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { helpText, parseArgs } from "./cli/_args.js";
 import type { CliIo, Command } from "./cli/_command.js";
+import { collectCommand } from "./cli/collect.js";
 import { critiqueCommand } from "./cli/critique.js";
 import { problemsCommand } from "./cli/problems.js";
 import { exitCodeOf, UsageError } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand];
+const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand, collectCommand];
 
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);

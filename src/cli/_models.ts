@@ -1,0 +1,98 @@
+/**
+ * Model spec strings (`contract.md` "Names") to Models: `embedded:PATH` is the embedded student,
+ * `http://…/v1` or `https://…/v1` an OpenAI-compatible server. The API key is read from the
+ * environment variable the user names and goes nowhere else.
+ */
+import { resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { createHttpModel } from "../models/http_model.js";
+import type { Model } from "../models/model.js";
+import { createStudentModel } from "../models/student/student_model.js";
+import { createEndpointLimiter } from "../streams/limit_endpoint.js";
+import type { CliIo } from "./_command.js";
+
+/** How to reach an HTTP endpoint. */
+export interface EndpointSettings {
+  /** The served model name (`--student-model`, `--expert-model`). */
+  readonly modelName?: string;
+  /** The name of the environment variable holding the API key. */
+  readonly apiKeyEnv?: string;
+  /** Calls in flight. @default {16} */
+  readonly concurrency?: number;
+  /** Requests per minute. */
+  readonly rpm?: number;
+  /** Tokens per minute. */
+  readonly tpm?: number;
+  /** Header and body timeout in milliseconds. @default {120000} */
+  readonly timeoutMs?: number;
+  /** Retries of a transient failure. @default {2} */
+  readonly maxRetries?: number;
+  /** `completions` (raw continuation) or `chat`. @default {"completions"} */
+  readonly endpoint?: "completions" | "chat";
+}
+
+/** A resolved model and how to release it. */
+export interface ResolvedModel {
+  readonly model: Model;
+  readonly kind: "embedded" | "http";
+  /** What to show in logs and files: the spec without credentials. */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+/** Whether a spec names an HTTP endpoint. */
+export function isHttpSpec(spec: string): boolean {
+  return /^https?:\/\//.test(spec);
+}
+
+/** Reads the API key from the named environment variable; a usage error when it is unset. */
+export function apiKeyFrom(io: CliIo, variable: string | undefined): string | undefined {
+  if (variable === undefined) return undefined;
+  const value = io.env[variable];
+  if (value === undefined || value === "") {
+    throw new UsageError(`Cannot read the API key as the environment variable '${variable}' is not set`);
+  }
+  return value;
+}
+
+/** Resolves a student or expert model spec (not `scripted`: the caller handles that). */
+export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings = {}): ResolvedModel {
+  if (spec.startsWith("embedded:")) {
+    const path = spec.slice("embedded:".length);
+    if (path === "") throw new UsageError("Cannot use 'embedded:' without a checkpoint path, e.g. embedded:fixtures/student/m0-msa");
+    const model = createStudentModel(resolve(io.cwd, path));
+    return { model, kind: "embedded", label: spec, close: () => model.close() };
+  }
+  if (isHttpSpec(spec)) {
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new UsageError(`Cannot read the model URL '${spec}'`);
+    }
+    if (url.username !== "" || url.password !== "") {
+      throw new UsageError("Cannot put credentials in a model URL: name an environment variable with --api-key-env");
+    }
+    const apiKey = apiKeyFrom(io, settings.apiKeyEnv);
+    const limiter = createEndpointLimiter({
+      maxInFlight: settings.concurrency ?? 16,
+      ...(settings.rpm === undefined ? {} : { requestsPerMinute: settings.rpm }),
+      ...(settings.tpm === undefined ? {} : { tokensPerMinute: settings.tpm }),
+    });
+    const timeout = settings.timeoutMs ?? 120_000;
+    const model = createHttpModel({
+      baseUrl: spec.replace(/\/+$/, ""),
+      model: settings.modelName ?? "default",
+      ...(apiKey === undefined ? {} : { apiKey }),
+      endpoint: settings.endpoint ?? "completions",
+      headersTimeoutMs: timeout,
+      bodyTimeoutMs: timeout,
+      maxRetries: settings.maxRetries ?? 2,
+      limiter,
+    });
+    return { model, kind: "http", label: `${url.origin}${url.pathname}`, close: () => model.close() };
+  }
+  throw new UsageError(
+    `Cannot use the model '${spec}': name embedded:PATH, an http(s)://…/v1 URL, or (for experts) scripted`,
+  );
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { JournalEntry } from "../codecs/journal_entry.js";
+import { UsageError } from "../errors.js";
+import { journaledModel } from "../models/journaled_model.js";
+import { isFatal } from "../models/errors.js";
+import { collectIteration } from "../stages/collect.js";
+import { JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { writeJsonl } from "../streams/write_jsonl.js";
+import { formatFor, type FormatName } from "../tasks/trajectory_format.js";
+import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import type { CliIo, Command } from "./_command.js";
+import { resolveExpert } from "./_experts.js";
+import { readProblems } from "./_input.js";
+import { resolveModel } from "./_models.js";
+import { writeOutput } from "./_output.js";
+import { createProgress } from "./_progress.js";
+import { taskFromFlag } from "./_task.js";
+
+/** `tripost collect`: one iteration of interactive trajectory editing and post-processing. */
+export const collectCommand: Command = {
+  name: "collect",
+  summary: "roll the student out, edit with the expert, and write trajectories, rejections and training data",
+  usage:
+    "tripost collect --task T --student MODEL --expert MODEL --in FILE --out DIR [--concurrency N] [--rpm N] [--timeout-ms N] [--max-retries N] [--resume]",
+  flags: {
+    task: { type: "string", description: "the task", placeholder: "T", required: true },
+    student: { type: "string", description: "the student: embedded:PATH or http(s)://…/v1", placeholder: "MODEL", required: true },
+    expert: { type: "string", description: "the expert: scripted", placeholder: "MODEL", required: true },
+    in: { type: "string", description: "problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
+    out: { type: "string", description: "the output directory", placeholder: "DIR", required: true },
+    format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
+    iteration: { type: "number", description: "the TriPosT iteration (from 1 on, rollouts self-improve)", placeholder: "N", integer: true, min: 0, defaultText: "0" },
+    seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true, defaultText: "0" },
+    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, defaultText: "16" },
+    rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
+    "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
+    "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
+    "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
+    "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
+    ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all)", placeholder: "R", defaultText: "1.5" },
+    weight: { type: "number", description: "loss weight w from the first feedback on", placeholder: "W", min: 0, defaultText: "1.5" },
+    resume: { type: "boolean", description: "reuse the completed calls in DIR/journal.jsonl" },
+    quiet: { type: "boolean", description: "no progress output" },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<void> {
+    const task = taskFromFlag(stringFlag(args.flags, "task") as string);
+    const studentSpec = stringFlag(args.flags, "student") as string;
+    const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string);
+    const formatName = (stringFlag(args.flags, "format") ?? (studentSpec.startsWith("embedded:") ? "compact" : "tripost")) as FormatName;
+    const format = formatFor(task, formatName);
+    if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
+    const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
+    const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
+    const timeoutMs = numberFlag(args.flags, "timeout-ms");
+    const maxRetries = numberFlag(args.flags, "max-retries");
+    const rpm = numberFlag(args.flags, "rpm");
+    const modelName = stringFlag(args.flags, "student-model");
+    const apiKeyEnv = stringFlag(args.flags, "api-key-env");
+    const student = resolveModel(io, studentSpec, {
+      concurrency,
+      ...(rpm === undefined ? {} : { rpm }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(maxRetries === undefined ? {} : { maxRetries }),
+      ...(modelName === undefined ? {} : { modelName }),
+      ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+    });
+    const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
+    mkdirSync(out, { recursive: true });
+    const journal = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
+    const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet") });
+    try {
+      const iteration = numberFlag(args.flags, "iteration") ?? 0;
+      const result = await collectIteration(journaledModel(student.model, journal), expert, problems, {
+        task,
+        format: format.right,
+        iteration,
+        seed: numberFlag(args.flags, "seed") ?? 0,
+        concurrency,
+        maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
+        improveDataRatio: numberFlag(args.flags, "ratio") ?? 1.5,
+        weight: numberFlag(args.flags, "weight") ?? 1.5,
+        isFatal,
+        onProgress: ({ done, total, rejected }) => progress.update(done, total, `rejected ${rejected}`),
+      });
+      journal.sync();
+      await writeJsonl(join(out, "trajectories.jsonl"), result.trajectories);
+      await writeJsonl(join(out, "rejections.jsonl"), result.rejections);
+      await writeJsonl(join(out, "train.jsonl"), result.examples);
+      const stats = { task: task.name, student: student.label, format: formatName, iteration, ...result.stats };
+      await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
+      progress.end(
+        `${result.trajectories.length} trajectories, ${result.rejections.length} rejections, ${result.examples.length} training examples (p = ${
+          result.stats.rebalance.p.toFixed(2)
+        }) in ${out}`,
+      );
+    } finally {
+      journal.close();
+      await student.close();
+    }
+  },
+};

@@ -12,9 +12,10 @@ import type { CliIo, Command } from "./cli/_command.js";
 import { collectCommand } from "./cli/collect.js";
 import { critiqueCommand } from "./cli/critique.js";
 import { problemsCommand } from "./cli/problems.js";
+import { trainCommand } from "./cli/train.js";
 import { exitCodeOf, UsageError } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand, collectCommand];
+const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand, collectCommand, trainCommand];
 
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);

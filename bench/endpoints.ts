@@ -1,0 +1,202 @@
+/**
+ * Endpoint benchmark (`npm run bench:endpoints`). Local OpenAI-compatible servers run in child
+ * processes (so their CPU is not charged to the client) and answer `/v1/completions`.
+ *
+ * (a) throughput of our HTTP model at concurrency 64 against a server with 50 ms latency, as a
+ *     fraction of the Little's-law limit 64 / 50 ms = 1280 requests/s;
+ * (b) requests per second and client CPU time per request against a zero-latency server for our
+ *     client, the official `openai` SDK (semaphore of 64, `maxRetries: 0`) and a bare undici
+ *     `Pool.request` loop.
+ *
+ * Environment: BENCH_SCALE (default 1) scales the request counts, e.g. 0.1 for a quick run.
+ *
+ * @module
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import OpenAI from "openai";
+import { from, lastValueFrom, mergeMap } from "rxjs";
+import { Pool } from "undici";
+import { createHttpModel } from "../src/models/http_model.js";
+
+const concurrency = 64;
+
+// ---------------------------------------------------------------------------------------------
+// server (child process)
+
+function serve(latencyMs: number): void {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      let prompt = "";
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { prompt?: unknown };
+        prompt = typeof body.prompt === "string" ? body.prompt : "";
+      } catch {
+        // answer anyway
+      }
+      const payload = JSON.stringify({
+        id: "cmpl-bench",
+        object: "text_completion",
+        created: 1730000000,
+        model: "bench",
+        choices: [{ index: 0, text: ` answer to ${prompt}`, logprobs: null, finish_reason: "stop" }],
+        usage: { prompt_tokens: 8, completion_tokens: 4, total_tokens: 12 },
+      });
+      const send = (): void => {
+        response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
+        response.end(payload);
+      };
+      if (latencyMs > 0) setTimeout(send, latencyMs);
+      else send();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, "127.0.0.1", () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+function startChild(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(fileURLToPath(import.meta.url), ["serve", String(latencyMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("message", (message) => {
+      const port = (message as { port: number }).port;
+      resolve({ url: `http://127.0.0.1:${port}/v1`, child });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// clients
+
+interface Measure {
+  readonly requests: number;
+  readonly seconds: number;
+  readonly cpuMicros: number;
+}
+
+async function measure(requests: number, run: (requests: number) => Promise<void>): Promise<Measure> {
+  await run(Math.min(2000, requests)); // warm-up: connections, JIT
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await run(requests);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { requests, seconds, cpuMicros: used.user + used.system };
+}
+
+function ourClient(url: string): { run: (requests: number) => Promise<void>; close: () => Promise<void> } {
+  const model = createHttpModel({ baseUrl: url, model: "bench", connections: concurrency, maxRetries: 2 });
+  return {
+    run: async (requests) => {
+      const indexes = Array.from({ length: requests }, (_, index) => index);
+      await lastValueFrom(from(indexes).pipe(mergeMap((index) => model({ prompt: `p${index}`, maxTokens: 8 }), concurrency)), { defaultValue: undefined });
+    },
+    close: () => model.close(),
+  };
+}
+
+async function workers(requests: number, call: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const index = next++;
+        await call(index);
+      }
+    }),
+  );
+}
+
+function sdkClient(url: string): { run: (requests: number) => Promise<void>; close: () => Promise<void> } {
+  const client = new OpenAI({ baseURL: url, apiKey: "bench-key", maxRetries: 0 });
+  return {
+    run: (requests) =>
+      workers(requests, async (index) => {
+        await client.completions.create({ model: "bench", prompt: `p${index}`, max_tokens: 8 });
+      }),
+    close: async () => undefined,
+  };
+}
+
+function undiciClient(url: string): { run: (requests: number) => Promise<void>; close: () => Promise<void> } {
+  const parsed = new URL(url);
+  const pool = new Pool(parsed.origin, { connections: concurrency });
+  const path = `${parsed.pathname}/completions`;
+  return {
+    run: (requests) =>
+      workers(requests, async (index) => {
+        const { body } = await pool.request({
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "bench", prompt: `p${index}`, max_tokens: 8 }),
+        });
+        await body.json();
+      }),
+    close: () => pool.close(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// main
+
+function row(name: string, result: Measure): string {
+  const perSecond = result.requests / result.seconds;
+  const cpu = result.cpuMicros / result.requests;
+  return `${name.padEnd(22)} ${String(result.requests).padStart(7)} req ${perSecond.toFixed(0).padStart(8)} req/s ${cpu.toFixed(1).padStart(8)} µs CPU/req`;
+}
+
+async function main(): Promise<void> {
+  const scale = Number(process.env["BENCH_SCALE"] ?? "1");
+  const latencyRequests = Math.max(1000, Math.round(20_000 * scale));
+  const zeroRequests = Math.max(2000, Math.round(50_000 * scale));
+  const slow = await startChild(50);
+  const fast = await startChild(0);
+  try {
+    console.log(`node ${process.version}, concurrency ${concurrency}, servers in child processes`);
+    console.log("");
+    console.log(`(a) 50 ms latency, ${latencyRequests} requests`);
+    const ours50 = ourClient(slow.url);
+    const latency = await measure(latencyRequests, ours50.run);
+    await ours50.close();
+    const limit = concurrency / 0.05;
+    const achieved = latency.requests / latency.seconds;
+    console.log(`${row("tripost http model", latency)}  = ${(achieved / limit).toFixed(3)} of Little's limit ${limit} req/s`);
+    console.log("");
+    console.log(`(b) zero latency, ${zeroRequests} requests each`);
+    const results: Record<string, Measure> = {};
+    for (const [name, make] of [
+      ["tripost http model", ourClient],
+      ["openai sdk 6.30.1", sdkClient],
+      ["bare undici pool", undiciClient],
+    ] as const) {
+      const client = make(fast.url);
+      results[name] = await measure(zeroRequests, client.run);
+      await client.close();
+      console.log(row(name, results[name]));
+    }
+    const ours = results["tripost http model"] as Measure;
+    const sdk = results["openai sdk 6.30.1"] as Measure;
+    const bare = results["bare undici pool"] as Measure;
+    const rate = (result: Measure): number => result.requests / result.seconds;
+    console.log("");
+    console.log(`ours / sdk   = ${(rate(ours) / rate(sdk)).toFixed(2)}× throughput, ${(sdk.cpuMicros / sdk.requests / (ours.cpuMicros / ours.requests)).toFixed(2)}× less CPU per request`);
+    console.log(`ours / undici = ${(rate(ours) / rate(bare)).toFixed(2)} of throughput`);
+  } finally {
+    slow.child.disconnect();
+    fast.child.disconnect();
+  }
+}
+
+if (process.argv[2] === "serve") {
+  serve(Number(process.argv[3] ?? "0"));
+} else {
+  await main();
+}

@@ -1,0 +1,695 @@
+/**
+ * The configuration of a whole TriPosT run (`tripost run --config FILE`): every knob, all
+ * optional, with documented defaults ({@linkcode DEFAULT_CONFIG}, {@linkcode resolveConfig}).
+ *
+ * Objects are *strict*: an unknown key is an error naming its path (a typo in a config key must
+ * not be silently ignored), unlike the persisted records, whose unknown keys are stripped.
+ * A config never holds a secret: a field named `apiKey` (or `api_key`, `key`, `token`, …) or a
+ * string value that looks like a key (`sk-…`) is rejected, and the message points to
+ * `apiKeyEnv`, the NAME of the environment variable that holds the key.
+ *
+ * Numbers are refined codecs (plain `number` at the type level, checked at decode time) whose
+ * failures carry Deno-style messages with the field path:
+ * `Cannot accept 'expert.concurrency' as it must be an integer ≥ 1: current value is 0`.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import * as t from "io-ts";
+import { Split, TaskName } from "./problem.js";
+
+// ---------------------------------------------------------------------------------------------
+// paths and issues
+
+/** One thing wrong with a config: the field path (`expert.concurrency`, `data.test.1.count`) and why. */
+export interface ConfigIssue {
+  /** Dot-separated path of the field; `""` for the whole config. */
+  readonly path: string;
+  readonly message: string;
+}
+
+const SEQUENCES = new Set(["ArrayType", "ReadonlyArrayType", "TupleType", "ReadonlyTupleType", "DictionaryType"]);
+
+/** The data path of an io-ts context: intersection and union member positions are left out. */
+function contextPath(context: t.Context): string {
+  const keys: string[] = [];
+  context.forEach((entry, index) => {
+    if (index === 0) return;
+    const parentEntry = context[index - 1];
+    const tag = (parentEntry?.type as { readonly _tag?: string } | undefined)?._tag;
+    // A numeric key is an array index when its parent is a sequence codec, or a custom codec over
+    // an array; intersections and unions add their member's position, which is no part of the path.
+    const isIndex = tag === undefined ? Array.isArray(parentEntry?.actual) : SEQUENCES.has(tag);
+    if (/^\d+$/.test(entry.key) && !isIndex) return;
+    keys.push(entry.key);
+  });
+  return keys.join(".");
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return "undefined";
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function named(path: string): string {
+  return path === "" ? "the config" : `'${path}'`;
+}
+
+/** A Deno-style message for a value that fails `constraint`. */
+function cannot(context: t.Context, constraint: string, value: unknown): string {
+  return `Cannot accept ${named(contextPath(context))} as it must be ${constraint}: current value is ${shown(value)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// combinators
+
+/**
+ * A refined codec: `base` then `check`, failing with `Cannot accept '<path>' as it must be
+ * <constraint>: current value is <x>`.
+ */
+function refined<A>(
+  name: string,
+  constraint: string,
+  guard: (input: unknown) => input is A,
+): t.Type<A, A, unknown> {
+  return new t.Type<A, A, unknown>(
+    name,
+    guard,
+    (input, context) => (guard(input) ? t.success(input) : t.failure(input, context, cannot(context, constraint, input))),
+    t.identity,
+  );
+}
+
+function isFiniteNumber(input: unknown): input is number {
+  return typeof input === "number" && Number.isFinite(input);
+}
+
+/** Any finite number. */
+export const FiniteNumber = refined("FiniteNumber", "a finite number", isFiniteNumber);
+/** A finite number ≥ 0. */
+export const NonNegativeNumber = refined(
+  "NonNegativeNumber",
+  "a number ≥ 0",
+  (input): input is number => isFiniteNumber(input) && input >= 0,
+);
+/** A finite number > 0. */
+export const PositiveNumber = refined(
+  "PositiveNumber",
+  "a number > 0",
+  (input): input is number => isFiniteNumber(input) && input > 0,
+);
+/** An integer ≥ 1 (counts, limits). */
+export const PositiveInteger = refined(
+  "PositiveInteger",
+  "an integer ≥ 1",
+  (input): input is number => Number.isSafeInteger(input) && (input as number) >= 1,
+);
+/** An integer ≥ 0. */
+export const NonNegativeInteger = refined(
+  "NonNegativeInteger",
+  "an integer ≥ 0",
+  (input): input is number => Number.isSafeInteger(input) && (input as number) >= 0,
+);
+/** A seed: any safe integer. */
+export const Seed = refined("Seed", "an integer", (input): input is number => Number.isSafeInteger(input));
+/** A non-empty string. */
+export const NonEmptyString = refined(
+  "NonEmptyString",
+  "a non-empty string",
+  (input): input is string => typeof input === "string" && input.trim() !== "",
+);
+
+/** A string enum with a message listing the allowed values. */
+function oneOf<K extends string>(name: string, values: readonly K[]): t.Type<K, K, unknown> {
+  const allowed = values.map((value) => `"${value}"`).join(", ");
+  return refined(
+    name,
+    `one of ${allowed}`,
+    (input): input is K => typeof input === "string" && (values as readonly string[]).includes(input),
+  );
+}
+
+function isPlainObject(input: unknown): input is Record<string, unknown> {
+  return typeof input === "object" && input !== null && !Array.isArray(input);
+}
+
+/**
+ * A strict object codec: `required` and `optional` properties, and an error for every other key,
+ * named by its path (`Cannot accept the key 'expert.concurency' as it is not a known key: …`).
+ * Unlike `t.exact`, which strips unknown keys, this rejects them.
+ */
+export function strict<R extends t.Props, O extends t.Props>(
+  name: string,
+  required: R,
+  optional: O,
+): t.Type<t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>, t.OutputOf<t.TypeC<R>> & t.OutputOf<t.PartialC<O>>, unknown> {
+  const inner = t.exact(t.intersection([t.type(required), t.partial(optional)]));
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  const list = [...known].map((key) => `'${key}'`).join(", ");
+  return new t.Type(
+    name,
+    inner.is,
+    (input, context) => {
+      if (!isPlainObject(input)) {
+        return t.failure(input, context, cannot(context, "an object", input));
+      }
+      const unknownKeys = Object.keys(input).filter((key) => !known.has(key));
+      if (unknownKeys.length > 0) {
+        return t.failures(unknownKeys.map((key): t.ValidationError => {
+          const keyContext: t.Context = [...context, { key, type: t.never, actual: input[key] }];
+          const path = contextPath(keyContext);
+          return {
+            value: input[key],
+            context: keyContext,
+            message: `Cannot accept the key '${path}' as it is not a known key: expected one of ${list}`,
+          };
+        }));
+      }
+      return inner.validate(input, context);
+    },
+    inner.encode,
+  );
+}
+
+/**
+ * A union discriminated by a string field: the field picks the member, so errors name the
+ * member's fields instead of listing every member's failure.
+ */
+function discriminated<K extends string, M extends Record<string, t.Mixed>>(
+  name: string,
+  key: K,
+  members: M,
+): t.Type<t.TypeOf<M[keyof M]>, t.OutputOf<M[keyof M]>, unknown> {
+  const tags = Object.keys(members);
+  const allowed = tags.map((tag) => `"${tag}"`).join(", ");
+  return new t.Type(
+    name,
+    (input): input is t.TypeOf<M[keyof M]> => Object.values(members).some((member) => member.is(input)),
+    (input, context) => {
+      if (!isPlainObject(input)) return t.failure(input, context, cannot(context, "an object", input));
+      const tag = input[key];
+      if (typeof tag !== "string" || !Object.hasOwn(members, tag)) {
+        const tagContext: t.Context = [...context, { key, type: t.string, actual: tag }];
+        return t.failure(tag, tagContext, cannot(tagContext, `one of ${allowed}`, tag));
+      }
+      return (members[tag] as t.Mixed).validate(input, context);
+    },
+    (value) => {
+      const member = Object.values(members).find((candidate) => candidate.is(value));
+      return member === undefined ? value : member.encode(value);
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// the pieces
+
+/** The rationale formats a student can write (`contract.md` "Names"). */
+export const FormatName = oneOf("FormatName", ["tripost", "compact"] as const);
+export type FormatName = t.TypeOf<typeof FormatName>;
+
+/** The baselines a run can train next to TriPosT (`tripost.md` §8). */
+export const BaselineName = oneOf("BaselineName", ["ft-rationale", "lmsi"] as const);
+export type BaselineName = t.TypeOf<typeof BaselineName>;
+
+const ConfigTaskName = oneOf("TaskName", Object.keys(TaskName.keys) as (keyof typeof TaskName.keys)[]);
+const ConfigSplit = oneOf("Split", [...(Object.keys(Split.keys) as Split[]), "all"] as const);
+
+/**
+ * Problems drawn from the task's seeded generator. Every field is optional; see
+ * {@linkcode resolveConfig} for the defaults.
+ */
+export const GeneratedData = strict("GeneratedData", { source: t.literal("generate") }, {
+  /** A label for metrics (test sets); `seen`/`unseen` or `test<i>` by default. */
+  name: NonEmptyString,
+  /** A named difficulty of the task (`official`; `easy`, `medium` for multistep arithmetic). */
+  difficulty: NonEmptyString,
+  /** Which problems: `seen`, `unseen` or `all`. */
+  split: ConfigSplit,
+  /** How many problems. */
+  count: PositiveInteger,
+  /** The generator's seed. */
+  seed: Seed,
+});
+export type GeneratedData = t.TypeOf<typeof GeneratedData>;
+
+/**
+ * Problems read from a file: problem JSONL, official TriPosT rows, or a BIG-Bench-Hard task
+ * file (`contract.md` "Files"). A relative path is relative to the working directory.
+ */
+export const FileData = strict("FileData", { source: t.literal("file"), path: NonEmptyString }, {
+  name: NonEmptyString,
+  /** Use only the first `limit` problems. */
+  limit: PositiveInteger,
+});
+export type FileData = t.TypeOf<typeof FileData>;
+
+/** Where a set of problems comes from. */
+export const DataSource = discriminated("DataSource", "source", { generate: GeneratedData, file: FileData });
+export type DataSource = t.TypeOf<typeof DataSource>;
+
+const DataSourceArray = t.array(DataSource);
+
+/** One test set, or several (an array): the input's shape picks the member, so errors name its fields. */
+export const TestSets = new t.Type<DataSource | DataSource[], unknown, unknown>(
+  "TestSets",
+  (input): input is DataSource | DataSource[] => DataSourceArray.is(input) || DataSource.is(input),
+  (input, context) => (Array.isArray(input) ? DataSourceArray.validate(input, context) : DataSource.validate(input, context)),
+  (value) => (Array.isArray(value) ? DataSourceArray.encode(value) : DataSource.encode(value)),
+);
+export type TestSets = t.TypeOf<typeof TestSets>;
+
+/** The training problems and the test sets (one, or several evaluated and reported apart). */
+export const DataConfig = strict("DataConfig", {}, {
+  train: DataSource,
+  test: TestSets,
+});
+export type DataConfig = t.TypeOf<typeof DataConfig>;
+
+const endpointProps = {
+  /** The served model name sent in each request. */
+  model: NonEmptyString,
+  /** The NAME of the environment variable that holds the API key (never the key). */
+  apiKeyEnv: refined(
+    "EnvironmentVariableName",
+    "an environment variable name such as \"OPENAI_API_KEY\"",
+    (input): input is string => typeof input === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(input),
+  ),
+  /** `completions` (raw continuation) or `chat`. */
+  endpoint: oneOf("EndpointKind", ["completions", "chat"] as const),
+  /** Calls in flight. */
+  concurrency: PositiveInteger,
+  /** Requests per minute. */
+  rpm: PositiveInteger,
+  /** Tokens per minute. */
+  tpm: PositiveInteger,
+  /** Header and body timeout in milliseconds. */
+  timeoutMs: PositiveInteger,
+  /** Retries of a transient failure. */
+  maxRetries: NonNegativeInteger,
+};
+
+/** How an HTTP endpoint is reached (mirrors the CLI's `EndpointSettings`). */
+export const EndpointConfig = t.partial(endpointProps);
+export type EndpointConfig = t.TypeOf<typeof EndpointConfig>;
+
+const StudentSpec = refined(
+  "StudentSpec",
+  "a model spec: \"embedded:PATH\" or an http(s)://…/v1 URL",
+  (input): input is string =>
+    typeof input === "string" && (/^embedded:.+/.test(input) || /^https?:\/\/[^\s]+$/.test(input)),
+);
+
+/** The student: its model spec, the format it writes, and, for HTTP, how to reach it. */
+export const StudentObject = strict("StudentConfig", { spec: StudentSpec }, { format: FormatName, ...endpointProps });
+export type StudentObject = t.TypeOf<typeof StudentObject>;
+
+/** The student as a spec string (shorthand) or an object. */
+export const StudentConfig = new t.Type<string | StudentObject, string | StudentObject, unknown>(
+  "StudentConfig",
+  (input): input is string | StudentObject => StudentSpec.is(input) || StudentObject.is(input),
+  (input, context) => (typeof input === "string" ? StudentSpec.validate(input, context) : StudentObject.validate(input, context)),
+  t.identity,
+);
+export type StudentConfig = t.TypeOf<typeof StudentConfig>;
+
+/** An expert served over HTTP (an OpenAI-compatible `/v1` base URL). */
+export const ExpertEndpoint = strict("ExpertEndpoint", {
+  url: refined(
+    "EndpointUrl",
+    "an http(s)://…/v1 URL",
+    (input): input is string => typeof input === "string" && /^https?:\/\/[^\s]+$/.test(input),
+  ),
+}, endpointProps);
+export type ExpertEndpoint = t.TypeOf<typeof ExpertEndpoint>;
+
+/** The expert: the task's scripted FBK and IMP, or an LLM endpoint. */
+export const ExpertConfig = new t.Type<"scripted" | ExpertEndpoint, "scripted" | ExpertEndpoint, unknown>(
+  "ExpertConfig",
+  (input): input is "scripted" | ExpertEndpoint => input === "scripted" || ExpertEndpoint.is(input),
+  (input, context) =>
+    typeof input === "string"
+      ? input === "scripted"
+        ? t.success("scripted")
+        : t.failure(input, context, cannot(context, "\"scripted\" or an endpoint object with a 'url'", input))
+      : ExpertEndpoint.validate(input, context),
+  t.identity,
+);
+export type ExpertConfig = t.TypeOf<typeof ExpertConfig>;
+
+/** Sampling temperatures of the rollouts, of LMSI's samples, and of evaluation. */
+export const TemperaturesConfig = strict("TemperaturesConfig", {}, {
+  rollout: NonNegativeNumber,
+  lmsi: NonNegativeNumber,
+  eval: NonNegativeNumber,
+});
+export type TemperaturesConfig = t.TypeOf<typeof TemperaturesConfig>;
+
+/** Tokens per student generation, in rollouts and in evaluation. */
+export const MaxTokensConfig = strict("MaxTokensConfig", {}, { rollout: PositiveInteger, eval: PositiveInteger });
+export type MaxTokensConfig = t.TypeOf<typeof MaxTokensConfig>;
+
+/** The collection passes of one iteration (`tripost.md` §3.1). */
+export const PassesConfig = strict("PassesConfig", {}, {
+  /** Stop collecting once this many examples are gathered (`max_data_length`); 0 = after one pass. */
+  maxDataLength: NonNegativeInteger,
+  /** The most passes (`max_data_itr`). */
+  maxPasses: PositiveInteger,
+});
+export type PassesConfig = t.TypeOf<typeof PassesConfig>;
+
+/** Training of the embedded student. */
+export const TrainingConfig = strict("TrainingConfig", {}, {
+  epochs: PositiveInteger,
+  batchSize: PositiveInteger,
+  learningRate: PositiveNumber,
+  /** Worker threads (0 = the main thread). */
+  workers: NonNegativeInteger,
+  /** Optimizer steps; overrides `epochs`. */
+  steps: PositiveInteger,
+});
+export type TrainingConfig = t.TypeOf<typeof TrainingConfig>;
+
+/** The config of a run, as written in a file: every field optional. */
+export const RunConfig = strict("RunConfig", {}, {
+  task: ConfigTaskName,
+  data: DataConfig,
+  student: StudentConfig,
+  expert: ExpertConfig,
+  /** TriPosT iterations. */
+  iterations: PositiveInteger,
+  /** `improve_data_ratio` r; a value ≤ 0 keeps every non-improvement example (no rebalancing). */
+  improveDataRatio: FiniteNumber,
+  /** Loss weight w from the first feedback line on. */
+  weight: NonNegativeNumber,
+  /** IMP updates per trajectory. */
+  maxUpdates: PositiveInteger,
+  temperatures: TemperaturesConfig,
+  maxTokens: MaxTokensConfig,
+  passes: PassesConfig,
+  training: TrainingConfig,
+  baselines: t.array(BaselineName),
+  seed: Seed,
+  /** Problems in flight. */
+  concurrency: PositiveInteger,
+});
+export type RunConfig = t.TypeOf<typeof RunConfig>;
+
+// ---------------------------------------------------------------------------------------------
+// secrets
+
+const SECRET_KEY = /^(api[_-]?key|key|secret|token|access[_-]?token|password|authorization|bearer)$/i;
+const SECRET_VALUE = /^(sk-|sk_|Bearer\s)/;
+const CREDENTIALS_IN_URL = /^[a-z]+:\/\/[^/@\s]+@/i;
+
+/**
+ * The places where a config holds something that looks like a secret: a key named like one
+ * (`apiKey`, `api_key`, `token`, …), a value starting with `sk-` or `Bearer `, or a URL with
+ * credentials. The messages never repeat the value.
+ */
+export function findSecrets(input: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const advice = "use 'apiKeyEnv' to name the environment variable that holds the key";
+  function walk(value: unknown, path: readonly string[]): void {
+    const where = path.join(".");
+    if (typeof value === "string") {
+      if (SECRET_VALUE.test(value.trim())) {
+        issues.push({ path: where, message: `Cannot accept ${named(where)} as it looks like an API key: ${advice}` });
+      } else if (CREDENTIALS_IN_URL.test(value.trim())) {
+        issues.push({ path: where, message: `Cannot accept ${named(where)} as the URL holds credentials: ${advice}` });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, [...path, String(index)]));
+    } else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        const keyPath = [...path, key].join(".");
+        if (SECRET_KEY.test(key)) {
+          issues.push({ path: keyPath, message: `Cannot accept the key '${keyPath}' as a config never holds a secret: ${advice}` });
+        } else {
+          walk(item, [...path, key]);
+        }
+      }
+    }
+  }
+  walk(input, []);
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// decoding
+
+function issueOf(error: t.ValidationError): ConfigIssue {
+  const path = contextPath(error.context);
+  if (error.message !== undefined) return { path, message: error.message };
+  const expected = error.context.at(-1)?.type.name ?? "a valid value";
+  return { path, message: `Cannot accept ${named(path)} as it must be ${expected}: current value is ${shown(error.value)}` };
+}
+
+/**
+ * Decodes a parsed config: secrets first (so a key is never echoed in another message), then the
+ * codec. The issues are deduplicated by path, in the order found.
+ *
+ * @example Reject a typo
+ * ```ts
+ * const result = decodeConfig({ expert: { url: "http://127.0.0.1:8000/v1", concurency: 4 } });
+ * assertEquals(E.isLeft(result) && result.left[0]?.path, "expert.concurency");
+ * ```
+ */
+export function decodeConfig(input: unknown): E.Either<ConfigIssue[], RunConfig> {
+  const secrets = findSecrets(input);
+  if (secrets.length > 0) return E.left(secrets);
+  const result = RunConfig.decode(input);
+  if (E.isRight(result)) return E.right(result.right);
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const error of result.left) {
+    const issue = issueOf(error);
+    if (seen.has(issue.path)) continue;
+    seen.add(issue.path);
+    issues.push(issue);
+  }
+  return E.left(issues);
+}
+
+// ---------------------------------------------------------------------------------------------
+// defaults
+
+/** A generated data set with every field filled in. */
+export interface ResolvedGeneratedData {
+  readonly source: "generate";
+  readonly name: string;
+  readonly difficulty: string;
+  readonly split: Split | "all";
+  readonly count: number;
+  readonly seed: number;
+}
+
+/** A file data set with its name filled in. */
+export interface ResolvedFileData {
+  readonly source: "file";
+  readonly name: string;
+  readonly path: string;
+  readonly limit?: number;
+}
+
+/** A data set with every field filled in. */
+export type ResolvedDataSource = ResolvedGeneratedData | ResolvedFileData;
+
+/** The student with every field filled in. */
+export type ResolvedStudent = EndpointConfig & { readonly spec: string; readonly format: FormatName };
+
+/** A config with every knob filled in (what a run uses). */
+export interface ResolvedRunConfig {
+  readonly task: TaskName;
+  readonly data: { readonly train: ResolvedDataSource; readonly test: readonly ResolvedDataSource[] };
+  readonly student: ResolvedStudent;
+  readonly expert: ExpertConfig;
+  readonly iterations: number;
+  readonly improveDataRatio: number;
+  readonly weight: number;
+  readonly maxUpdates: number;
+  readonly temperatures: { readonly rollout: number; readonly lmsi: number; readonly eval: number };
+  readonly maxTokens: { readonly rollout: number; readonly eval: number };
+  readonly passes: { readonly maxDataLength: number; readonly maxPasses: number };
+  readonly training: {
+    readonly epochs: number;
+    readonly batchSize: number;
+    readonly learningRate: number;
+    readonly workers: number;
+    readonly steps?: number;
+  };
+  readonly baselines: readonly BaselineName[];
+  readonly seed: number;
+  readonly concurrency: number;
+}
+
+/** The shipped embedded student (`contract.md`: `npm start` needs no server and no key). */
+export const DEFAULT_STUDENT_SPEC = "embedded:fixtures/student/m0-msa";
+
+/** Offset of the default test seed from the run's seed: the shipped student's held-out problems. */
+export const TEST_SEED_OFFSET = 1001;
+
+/** `max_data_length` per task (`tripost.md` §3.1). */
+const MAX_DATA_LENGTH: Record<TaskName, number> = {
+  multistep_arithmetic: 150,
+  word_sorting: 120,
+  date_understanding: 100,
+  logical_deduction: 80,
+};
+
+/** Rollout `max_new_tokens` of an HTTP student per task (`tripost.md` §3.1). */
+const HTTP_MAX_TOKENS: Record<TaskName, number> = {
+  multistep_arithmetic: 512,
+  word_sorting: 1024,
+  date_understanding: 512,
+  logical_deduction: 1024,
+};
+
+/** Tokens per generation of the embedded student (its context is 384 characters). */
+const EMBEDDED_MAX_TOKENS = 256;
+
+/** Tasks whose generator has the embedded student's `easy` and `medium` difficulties. */
+const EMBEDDED_DIFFICULTY_TASKS: ReadonlySet<TaskName> = new Set(["multistep_arithmetic"]);
+
+function isEmbeddedSpec(spec: string): boolean {
+  return spec.startsWith("embedded:");
+}
+
+/**
+ * Fills in every default. The defaults that depend on other fields:
+ *
+ * - `student.format`: `compact` for an embedded student, `tripost` for an HTTP one;
+ * - generated data: `easy` (train, test `seen`) and `medium` (test `unseen`) difficulties for an
+ *   embedded student on multistep arithmetic, otherwise `official` with the `seen` and `unseen`
+ *   splits; train seed = `seed`, test seed = `seed + 1001` (the shipped student's held-out
+ *   problems); names `seen`/`unseen` for the default test sets, `test<i>` (or the file's own
+ *   name) otherwise;
+ * - `iterations`: 2 for an embedded student, 3 (the paper's) for an HTTP one;
+ * - `maxTokens`: 256 for an embedded student; 512 (MSA, DU) or 1024 (WS, LD) for an HTTP one;
+ * - `passes.maxDataLength`: the task's `max_data_length` (MSA 150, WS 120, DU 100, LD 80).
+ *
+ * The fixed ones are in {@linkcode DEFAULT_CONFIG}.
+ *
+ * @example
+ * ```ts
+ * assertEquals(resolveConfig({}).student.format, "compact");
+ * assertEquals(resolveConfig({ student: "http://127.0.0.1:8000/v1" }).student.format, "tripost");
+ * ```
+ */
+export function resolveConfig(config: RunConfig): ResolvedRunConfig {
+  const task = config.task ?? "multistep_arithmetic";
+  const seed = config.seed ?? 0;
+  const studentInput: StudentObject = typeof config.student === "string"
+    ? { spec: config.student }
+    : config.student ?? { spec: DEFAULT_STUDENT_SPEC };
+  const embedded = isEmbeddedSpec(studentInput.spec);
+  const student: ResolvedStudent = { ...studentInput, format: studentInput.format ?? (embedded ? "compact" : "tripost") };
+  const small = embedded && EMBEDDED_DIFFICULTY_TASKS.has(task);
+
+  function resolveSource(source: DataSource, fallbackName: string, fallback: ResolvedGeneratedData): ResolvedDataSource {
+    if (source.source === "file") {
+      return { ...source, name: source.name ?? fallbackName };
+    }
+    return {
+      source: "generate",
+      name: source.name ?? fallbackName,
+      difficulty: source.difficulty ?? fallback.difficulty,
+      split: source.split ?? fallback.split,
+      count: source.count ?? fallback.count,
+      seed: source.seed ?? fallback.seed,
+    };
+  }
+
+  const trainDefault: ResolvedGeneratedData = {
+    source: "generate",
+    name: "train",
+    difficulty: small ? "easy" : "official",
+    split: "seen",
+    count: 300,
+    seed,
+  };
+  const testDefaults: ResolvedGeneratedData[] = [
+    { source: "generate", name: "seen", difficulty: small ? "easy" : "official", split: "seen", count: 100, seed: seed + TEST_SEED_OFFSET },
+    { source: "generate", name: "unseen", difficulty: small ? "medium" : "official", split: "unseen", count: 100, seed: seed + TEST_SEED_OFFSET },
+  ];
+  const testInput = config.data?.test;
+  const testSources = testInput === undefined ? undefined : Array.isArray(testInput) ? testInput : [testInput];
+  const test = testSources === undefined
+    ? testDefaults
+    : testSources.map((source, index) =>
+      resolveSource(source, testSources.length === 1 ? "test" : `test${index}`, {
+        ...(testDefaults[0] as ResolvedGeneratedData),
+        name: "test",
+      })
+    );
+  const train = config.data?.train === undefined ? trainDefault : resolveSource(config.data.train, "train", trainDefault);
+
+  const maxTokens = embedded ? EMBEDDED_MAX_TOKENS : HTTP_MAX_TOKENS[task];
+  const training = {
+    epochs: config.training?.epochs ?? DEFAULT_CONFIG.training.epochs,
+    batchSize: config.training?.batchSize ?? DEFAULT_CONFIG.training.batchSize,
+    learningRate: config.training?.learningRate ?? DEFAULT_CONFIG.training.learningRate,
+    workers: config.training?.workers ?? DEFAULT_CONFIG.training.workers,
+    ...(config.training?.steps === undefined ? {} : { steps: config.training.steps }),
+  };
+  return {
+    task,
+    data: { train, test },
+    student,
+    expert: config.expert ?? "scripted",
+    iterations: config.iterations ?? (embedded ? 2 : 3),
+    improveDataRatio: config.improveDataRatio ?? 1.5,
+    weight: config.weight ?? 1.5,
+    maxUpdates: config.maxUpdates ?? 5,
+    temperatures: {
+      rollout: config.temperatures?.rollout ?? 1,
+      lmsi: config.temperatures?.lmsi ?? 1.2,
+      eval: config.temperatures?.eval ?? 0,
+    },
+    maxTokens: {
+      rollout: config.maxTokens?.rollout ?? maxTokens,
+      eval: config.maxTokens?.eval ?? maxTokens,
+    },
+    passes: {
+      maxDataLength: config.passes?.maxDataLength ?? MAX_DATA_LENGTH[task],
+      maxPasses: config.passes?.maxPasses ?? 5,
+    },
+    training,
+    baselines: config.baselines ?? ["ft-rationale", "lmsi"],
+    seed,
+    concurrency: config.concurrency ?? 16,
+  };
+}
+
+/**
+ * The defaults of a run: the embedded student (`embedded:fixtures/student/m0-msa`, compact
+ * format) on multistep arithmetic against the scripted expert, 300 easy training problems
+ * (seed 0), tested on 100 easy `seen` and 100 medium `unseen` problems (seed 1001);
+ * 2 iterations; r = 1.5, w = 1.5; 5 IMP updates; temperatures 1.0 (rollout), 1.2 (LMSI),
+ * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples; training 4 epochs,
+ * batch 32, learning rate 1e-3, 2 workers; both baselines; seed 0; 16 problems in flight.
+ */
+export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
+  task: "multistep_arithmetic",
+  data: {
+    train: { source: "generate", name: "train", difficulty: "easy", split: "seen", count: 300, seed: 0 },
+    test: [
+      { source: "generate", name: "seen", difficulty: "easy", split: "seen", count: 100, seed: TEST_SEED_OFFSET },
+      { source: "generate", name: "unseen", difficulty: "medium", split: "unseen", count: 100, seed: TEST_SEED_OFFSET },
+    ],
+  },
+  student: { spec: DEFAULT_STUDENT_SPEC, format: "compact" },
+  expert: "scripted",
+  iterations: 2,
+  improveDataRatio: 1.5,
+  weight: 1.5,
+  maxUpdates: 5,
+  temperatures: { rollout: 1, lmsi: 1.2, eval: 0 },
+  maxTokens: { rollout: EMBEDDED_MAX_TOKENS, eval: EMBEDDED_MAX_TOKENS },
+  passes: { maxDataLength: 150, maxPasses: 5 },
+  training: { epochs: 4, batchSize: 32, learningRate: 1e-3, workers: 2 },
+  baselines: ["ft-rationale", "lmsi"],
+  seed: 0,
+  concurrency: 16,
+} satisfies ResolvedRunConfig);

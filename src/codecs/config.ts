@@ -302,17 +302,17 @@ const StudentSpec = refined(
 );
 
 /** The student: its model spec, the format it writes, and, for HTTP, how to reach it. */
-export const StudentObject = strict("StudentConfig", { spec: StudentSpec }, { format: FormatName, ...endpointProps });
+export const StudentObject = strict("StudentSetting", { spec: StudentSpec }, { format: FormatName, ...endpointProps });
 export type StudentObject = t.TypeOf<typeof StudentObject>;
 
 /** The student as a spec string (shorthand) or an object. */
-export const StudentConfig = new t.Type<string | StudentObject, string | StudentObject, unknown>(
-  "StudentConfig",
+export const StudentSetting = new t.Type<string | StudentObject, string | StudentObject, unknown>(
+  "StudentSetting",
   (input): input is string | StudentObject => StudentSpec.is(input) || StudentObject.is(input),
   (input, context) => (typeof input === "string" ? StudentSpec.validate(input, context) : StudentObject.validate(input, context)),
   t.identity,
 );
-export type StudentConfig = t.TypeOf<typeof StudentConfig>;
+export type StudentSetting = t.TypeOf<typeof StudentSetting>;
 
 /** An expert served over HTTP (an OpenAI-compatible `/v1` base URL). */
 export const ExpertEndpoint = strict("ExpertEndpoint", {
@@ -375,7 +375,7 @@ export type TrainingConfig = t.TypeOf<typeof TrainingConfig>;
 export const RunConfig = strict("RunConfig", {}, {
   task: ConfigTaskName,
   data: DataConfig,
-  student: StudentConfig,
+  student: StudentSetting,
   expert: ExpertConfig,
   /** TriPosT iterations. */
   iterations: PositiveInteger,

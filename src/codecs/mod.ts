@@ -11,3 +11,7 @@ export * from "./trajectory.js";
 export * from "./training_example.js";
 export * from "./rejection.js";
 export * from "./model_call.js";
+export * from "./cassette_entry.js";
+export * from "./journal_entry.js";
+export * from "./config.js";
+export * from "./openai_wire.js";

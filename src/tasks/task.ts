@@ -20,7 +20,7 @@ export interface FeedbackClaim {
 }
 
 /** Options for {@linkcode Task.generate}. */
-export interface GenerateOptions {
+export interface GenerateProblemsOptions {
   /** How many problems. */
   readonly count: number;
   /** The generator's seed. @default {0} */
@@ -64,7 +64,7 @@ export interface Task {
   /** Names accepted by `generate`'s `difficulty`. */
   readonly difficulties: readonly string[];
   /** Seeded problems; the same options give the same problems. */
-  generate(options: GenerateOptions): Problem[];
+  generate(options: GenerateProblemsOptions): Problem[];
   /** The gold rationale in the official format. */
   solve(problem: Problem): string;
   /** The answer an attempt gives in its `(Final response)` line, if it gives one. */

@@ -14,14 +14,15 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
+import type { FormatName } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
 import type { Verdict } from "../codecs/critique.js";
 import { parseFeedbackLine } from "./feedback.js";
 import { stepIdOf } from "./steps.js";
 import type { FeedbackClaim, ParseError, Task } from "./task.js";
 
-/** The names of the formats. */
-export type FormatName = "tripost" | "compact";
+/** The names of the formats (`tripost`, `compact`). */
+export type { FormatName };
 
 /** One turn as the student wrote it: an attempt in this format and the feedback line after it, if any. */
 export interface WrittenTurn {

@@ -8,7 +8,7 @@
  */
 import type { Problem, Split } from "../../codecs/problem.js";
 import { createPrng, type Prng } from "../../util/prng.js";
-import type { GenerateOptions } from "../task.js";
+import type { GenerateProblemsOptions } from "../task.js";
 import { evaluateValue } from "./expression.js";
 
 /** The difficulties of multistep arithmetic. */
@@ -95,7 +95,7 @@ function isDifficulty(name: string): name is Difficulty {
  * assertEquals(generateProblems({ count: 3, seed: 1, difficulty: "easy" }), generateProblems({ count: 3, seed: 1, difficulty: "easy" }));
  * ```
  */
-export function generateProblems(options: GenerateOptions): Problem[] {
+export function generateProblems(options: GenerateProblemsOptions): Problem[] {
   const { count, seed = 0, difficulty = "official" } = options;
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`Cannot generate problems as 'count' must be a non-negative integer: current value is ${count}`);

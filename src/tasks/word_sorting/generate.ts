@@ -6,7 +6,7 @@
  */
 import type { Problem, Split } from "../../codecs/problem.js";
 import { createPrng, type Prng } from "../../util/prng.js";
-import type { GenerateOptions } from "../task.js";
+import type { GenerateProblemsOptions } from "../task.js";
 import { sortWords } from "./solve.js";
 import { WORD_LIST } from "./word_list.js";
 
@@ -112,7 +112,7 @@ export function wordSortingProblem(id: string, words: readonly string[], split: 
  * assertEquals(problems[0]?.question.startsWith("Sort the following words alphabetically:\nList: "), true);
  * ```
  */
-export function generateWordSorting(options: GenerateOptions): Problem[] {
+export function generateWordSorting(options: GenerateProblemsOptions): Problem[] {
   const { count, seed = 0, split = "all", difficulty = "official" } = options;
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError(`Cannot generate problems as 'count' must be a non-negative integer: current value is ${count}`);

@@ -11,11 +11,22 @@ import { helpText, parseArgs } from "./cli/_args.js";
 import type { CliIo, Command } from "./cli/_command.js";
 import { collectCommand } from "./cli/collect.js";
 import { critiqueCommand } from "./cli/critique.js";
+import { evalCommand } from "./cli/eval.js";
 import { problemsCommand } from "./cli/problems.js";
+import { runCommand } from "./cli/run.js";
+import { serveCommand } from "./cli/serve.js";
 import { trainCommand } from "./cli/train.js";
 import { exitCodeOf, UsageError } from "./errors.js";
 
-const COMMANDS: readonly Command[] = [problemsCommand, critiqueCommand, collectCommand, trainCommand];
+const COMMANDS: readonly Command[] = [
+  problemsCommand,
+  critiqueCommand,
+  collectCommand,
+  trainCommand,
+  evalCommand,
+  runCommand,
+  serveCommand,
+];
 
 function overview(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);

@@ -15,3 +15,5 @@ export * from "./cassette_entry.js";
 export * from "./journal_entry.js";
 export * from "./config.js";
 export * from "./openai_wire.js";
+export * from "./prediction.js";
+export * from "./metrics.js";

@@ -145,6 +145,7 @@ export function createEndpointPool(
   const retryOperator = maxRetries === 0 ? undefined : retryTransient<ModelResponse>({
     random: createPrng("endpoint-pool").next,
     isRetryable,
+    retryAfterMarginMs: 1,
     ...options.retry,
     maxRetries,
   });

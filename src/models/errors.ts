@@ -131,14 +131,28 @@ export function isConnectionFailure(error: unknown): boolean {
     (error instanceof EndpointTimeoutError && error.phase === "headers");
 }
 
-/** Whether an HTTP status is retried when the server gives no `x-should-retry`. */
+/**
+ * Whether an HTTP status is retried when the server gives no `x-should-retry`.
+ *
+ * @example
+ * ```ts
+ * assert(isRetryableStatus(503) && !isRetryableStatus(404));
+ * ```
+ */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
 const keptHeaders = /^(retry-after|retry-after-ms|x-ms-retry-after-ms|x-should-retry|x-request-id|x-ratelimit-.*)$/;
 
-/** The response headers worth keeping on an error (rate limits and hints; never cookies). */
+/**
+ * The response headers worth keeping on an error (rate limits and hints; never cookies).
+ *
+ * @example
+ * ```ts
+ * assertEquals(keepHeaders({ "retry-after": "1", "set-cookie": "a=b" }), { "retry-after": "1" });
+ * ```
+ */
 export function keepHeaders(headers: HeaderRecord): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
@@ -208,6 +222,12 @@ export function errorFromResponse(
 /**
  * Builds the error for an `{"error": …}` event inside a stream. Its `code` is the HTTP status
  * when an integer (vLLM); retryable unless that status says otherwise.
+ *
+ * @example
+ * ```ts
+ * const error = errorFromStreamEvent({ error: { message: "overloaded", type: "server_error", code: 503 } });
+ * assertEquals([error.status, error.retryable], [503, true]);
+ * ```
  */
 export function errorFromStreamEvent(
   body: ErrorBody,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { EventEmitter } from "node:events";
 import * as E from "fp-ts/lib/Either.js";
 import { Observable } from "rxjs";
 import { Pool, type Dispatcher } from "undici";
@@ -86,7 +87,7 @@ function usageOf(usage: WireUsage | null | undefined): ModelResponse["usage"] {
 }
 
 interface WireChoice {
-  readonly index?: number;
+  readonly index?: number | undefined;
   readonly text: string;
   readonly finishReason: string;
 }
@@ -95,11 +96,10 @@ function toResponse(choices: WireChoice[], usage: ModelResponse["usage"], model:
   const ordered = choices.every((choice, position) => (choice.index ?? position) === position)
     ? choices
     : [...choices].sort((left, right) => (left.index ?? 0) - (right.index ?? 0));
-  return {
-    choices: ordered.map((choice) => ({ text: choice.text, finishReason: choice.finishReason })),
-    ...(usage === undefined ? {} : { usage }),
-    ...(model === undefined ? {} : { model }),
-  };
+  const response: ModelResponse = { choices: ordered.map((choice) => ({ text: choice.text, finishReason: choice.finishReason })) };
+  if (usage !== undefined) response.usage = usage;
+  if (model !== undefined) response.model = model;
+  return response;
 }
 
 function undiciCode(error: unknown): string | undefined {
@@ -218,28 +218,20 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
       const decoded = decodeChat(parsed);
       if (E.isLeft(decoded)) return new EndpointBodyError(`Cannot decode the chat response from ${place}: ${describeFailure(decoded.left)}`, { status: statusCode });
       const body = decoded.right;
-      return toResponse(
-        body.choices.map((choice) => ({
-          ...(choice.index === undefined ? {} : { index: choice.index }),
-          text: choice.message.content ?? "",
-          finishReason: choice.finish_reason ?? "stop",
-        })),
-        usageOf(body.usage),
-        body.model,
-      );
+      const choices: WireChoice[] = [];
+      for (const choice of body.choices) {
+        choices.push({ index: choice.index, text: choice.message.content ?? "", finishReason: choice.finish_reason ?? "stop" });
+      }
+      return toResponse(choices, usageOf(body.usage), body.model);
     }
     const decoded = decodeCompletion(parsed);
     if (E.isLeft(decoded)) return new EndpointBodyError(`Cannot decode the completion response from ${place}: ${describeFailure(decoded.left)}`, { status: statusCode });
     const body = decoded.right;
-    return toResponse(
-      body.choices.map((choice) => ({
-        ...(choice.index === undefined ? {} : { index: choice.index }),
-        text: choice.text,
-        finishReason: choice.finish_reason ?? "stop",
-      })),
-      usageOf(body.usage),
-      body.model,
-    );
+    const choices: WireChoice[] = [];
+    for (const choice of body.choices) {
+      choices.push({ index: choice.index, text: choice.text, finishReason: choice.finish_reason ?? "stop" });
+    }
+    return toResponse(choices, usageOf(body.usage), body.model);
   }
 
   async function readStream(statusCode: number, body: AsyncIterable<Buffer | string>): Promise<ModelResponse | EndpointError> {
@@ -310,7 +302,9 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
         subscriber.error(payload);
         return undefined;
       }
-      const controller = new AbortController();
+      // undici accepts an EventEmitter as the signal: cheaper per request than an AbortController.
+      const signal = new EventEmitter();
+      let aborted = false;
       let settled = false;
       function fail(error: EndpointError): void {
         settled = true;
@@ -325,12 +319,12 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
             method: "POST",
             headers,
             body: payload,
-            signal: controller.signal,
+            signal,
             headersTimeout: headersTimeoutMs,
             bodyTimeout: bodyTimeoutMs,
           });
         } catch (error) {
-          if (!controller.signal.aborted) fail(transportError(error, "headers"));
+          if (!aborted) fail(transportError(error, "headers"));
           return;
         }
         const { statusCode, headers: responseHeaders, body } = response;
@@ -345,10 +339,10 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
             result = decodeJson(statusCode, await body.text());
           }
         } catch (error) {
-          if (!controller.signal.aborted) fail(transportError(error, "body"));
+          if (!aborted) fail(transportError(error, "body"));
           return;
         }
-        if (controller.signal.aborted) return;
+        if (aborted) return;
         if (EndpointError.isInstance(result)) {
           fail(result);
           return;
@@ -357,10 +351,13 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
         subscriber.next(result);
         subscriber.complete();
       })().catch((error: unknown) => {
-        if (!controller.signal.aborted && !settled) fail(transportError(error, "body"));
+        if (!aborted && !settled) fail(transportError(error, "body"));
       });
       return () => {
-        if (!settled) controller.abort();
+        if (!settled) {
+          aborted = true;
+          signal.emit("abort");
+        }
       };
     });
   }
@@ -369,6 +366,7 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
     ? undefined
     : retryTransient<ModelResponse>({
       random: createPrng(`http-model:${origin}`).next,
+      retryAfterMarginMs: 1,
       ...options.retry,
       maxRetries,
     });

@@ -154,6 +154,12 @@ export function collectPass(
       map((results) => {
         const ordered = new Array<PassOutcome>(problems.length);
         for (const { index, outcome } of results) ordered[index] = outcome;
+        // Every problem ends as exactly one outcome (`contract.md`): a hole is a bug, not a rejection.
+        for (let index = 0; index < ordered.length; index++) {
+          if (ordered[index] === undefined) {
+            throw new Error(`Cannot finish the pass as the problem '${problems[index]?.id}' has no outcome`);
+          }
+        }
         return ordered;
       }),
     )

@@ -7,7 +7,7 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import { catchError, map, mergeMap, type Observable, of, type OperatorFunction, throwError } from "rxjs";
+import { catchError, map, mergeMap, type Observable, of, type OperatorFunction, throwError, throwIfEmpty } from "rxjs";
 import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import type { Model } from "../models/model.js";
@@ -73,6 +73,8 @@ export function generate(student: Model, options: GenerateOptions): OperatorFunc
     if (!improving) {
       return student({ prompt: format.prompt(problem), temperature, maxTokens, seed: itemSeed }).pipe(
         map((response) => response.choices[0]?.text ?? ""),
+        // A model that completes without a response must still leave one outcome for the problem.
+        throwIfEmpty(() => new Error("Cannot read the rollout as the student completed without a response")),
       );
     }
     return selfImprove(student, format, problem, { temperature, maxTokens, seed: itemSeed }).pipe(
@@ -83,6 +85,7 @@ export function generate(student: Model, options: GenerateOptions): OperatorFunc
         const trailing = last.feedbackLine !== undefined && claim?.correct !== true ? `\n${last.feedbackLine}` : "";
         return `${last.attempt}${trailing}`;
       }),
+      throwIfEmpty(() => new Error("Cannot read the rollout as the student completed without a response")),
     );
   }
 

@@ -13,3 +13,5 @@ export * from "./rebalance.js";
 export * from "./self_improve.js";
 export * from "./split.js";
 export * from "./when_right.js";
+export * from "./evaluate.js";
+export * from "./tripost_loop.js";

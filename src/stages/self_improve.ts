@@ -26,10 +26,18 @@ export interface SelfImproveOptions {
   readonly maxContinuations?: number;
   /** The seed of the first generation; later ones add their index. */
   readonly seed?: number;
+  /**
+   * What to do when the student writes a feedback line that is not a valid feedback of its
+   * format (neither "correct" nor an error with a step and a part): `continue` as the official
+   * loop does, or `stop` there (end `invalid-feedback`), so that the answer is the attempt the
+   * feedback follows. A student never trained to critique (M0) writes such lines.
+   * @default {"continue"}
+   */
+  readonly invalidFeedback?: "continue" | "stop";
 }
 
 /** Why the loop ended. */
-export type SelfImproveEnd = "correct" | "no-progress" | "repeating" | "limit" | "error";
+export type SelfImproveEnd = "correct" | "no-progress" | "repeating" | "limit" | "invalid-feedback" | "error";
 
 /** What the student wrote, turn by turn, and what it answered. */
 export interface SelfImproveResult {
@@ -104,6 +112,19 @@ export function isRepeating(format: TrajectoryFormat, lines: readonly string[]):
   return false;
 }
 
+/**
+ * Cuts a generation after its first terminal "correct" feedback line: the student's claim that
+ * its answer is right ends the loop (§9, "DONE"), so what it writes after the claim is dropped.
+ */
+function upToCorrectFeedback(format: TrajectoryFormat, lines: readonly string[]): string[] {
+  const at = lines.findIndex((line) => line.startsWith(format.feedbackPrefix) && isCorrectClaim(format, line));
+  return at < 0 ? [...lines] : lines.slice(0, at + 1);
+}
+
+function isCorrectClaim(format: TrajectoryFormat, line: string): boolean {
+  return format.parseFeedback(line)?.correct === true || (format.name === "tripost" && isCorrectFeedback(line));
+}
+
 /** Splits cleaned lines into turns at feedback lines (and at an official update header). */
 function turnsOf(format: TrajectoryFormat, lines: readonly string[]): WrittenTurn[] {
   const turns: WrittenTurn[] = [];
@@ -164,7 +185,14 @@ export function selfImprove(
   problem: Problem,
   options: SelfImproveOptions = {},
 ): Observable<SelfImproveResult> {
-  const { temperature = 0, maxTokens = 512, maxGenerations = 10, maxContinuations = 3, seed } = options;
+  const { temperature = 0, maxTokens = 512, maxGenerations = 10, maxContinuations = 3, seed, invalidFeedback = "continue" } = options;
+  for (const [name, value, least] of [["maxTokens", maxTokens, 1], ["maxGenerations", maxGenerations, 1], ["maxContinuations", maxContinuations, 0]] as const) {
+    if (!Number.isInteger(value) || value < least) {
+      throw new RangeError(
+        `Cannot run self-improvement as '${name}' must be an integer of at least ${least}: current value is ${value}`,
+      );
+    }
+  }
   const prompt = format.prompt(problem);
 
   function contextText(state: LoopState): string {
@@ -184,17 +212,29 @@ export function selfImprove(
       mergeMap((response) => {
         const choice = response.choices[0];
         const raw = choice?.text ?? "";
-        const generated = cleanGeneration(format, state.awaitingFeedback ? `${format.feedbackPrefix}${raw}` : raw);
+        const generated = upToCorrectFeedback(
+          format,
+          cleanGeneration(format, state.awaitingFeedback ? `${format.feedbackPrefix}${raw}` : raw),
+        );
         const lines = [...state.lines, ...generated];
         const next: LoopState = { ...state, lines, generations: state.generations + 1, awaitingFeedback: false };
         const newLast = lines.at(-1);
-        if (generated.length === 0 || newLast === undefined) return of(finish(format, next, "no-progress"));
+        // Asked for feedback, the student wrote none (an empty line or EOS at once): nothing new.
+        const emptyFeedback = state.awaitingFeedback && (generated[0] ?? "").trim() === format.feedbackPrefix.trim();
+        if (generated.length === 0 || newLast === undefined || emptyFeedback) {
+          return of(finish(format, { ...next, lines: state.lines }, "no-progress"));
+        }
+        if (invalidFeedback === "stop") {
+          const at = generated.findIndex((line) =>
+            line.startsWith(format.feedbackPrefix) && !isCorrectClaim(format, line) && format.parseFeedback(line) === undefined
+          );
+          if (at >= 0) {
+            return of(finish(format, { ...next, lines: [...state.lines, ...generated.slice(0, at + 1)] }, "invalid-feedback"));
+          }
+        }
         if (isRepeating(format, lines)) return of(finish(format, next, "repeating"));
         if (newLast.startsWith(format.feedbackPrefix)) {
-          const claim = format.parseFeedback(newLast);
-          if (claim?.correct === true || (format.name === "tripost" && isCorrectFeedback(newLast))) {
-            return of(finish(format, next, "correct"));
-          }
+          if (isCorrectClaim(format, newLast)) return of(finish(format, next, "correct"));
         }
         const stopped = choice?.finishReason === "stop";
         const turns = turnsOf(format, lines);

@@ -39,6 +39,11 @@ export interface RetryTransientOptions {
    * than retrying earlier than the server asked. @default {60000}
    */
   maxRetryAfterMs?: number;
+  /**
+   * Added to a server hint: Node's timers run on a cached loop clock and may fire up to a
+   * millisecond before the wall-clock deadline. @default {0}
+   */
+  retryAfterMarginMs?: number;
   /** Scheduler of the waits (virtual time in marble tests). @default {asyncScheduler} */
   scheduler?: SchedulerLike;
 }
@@ -53,7 +58,14 @@ function readRetryAfterMs(error: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** Whether an error is an abort (a cancelled call is never retried). */
+/**
+ * Whether an error is an abort (a cancelled call is never retried).
+ *
+ * @example
+ * ```ts
+ * assert(isAbortError(new DOMException("stop", "AbortError")));
+ * ```
+ */
 export function isAbortError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
 }
@@ -90,12 +102,14 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
     isRetryable = readRetryable,
     retryAfterMs = readRetryAfterMs,
     maxRetryAfterMs = 60_000,
+    retryAfterMarginMs = 0,
     scheduler = asyncScheduler,
   } = options;
   checkNonNegative("maxRetries", maxRetries, true);
   checkNonNegative("initialDelayMs", initialDelayMs, false);
   checkNonNegative("maxDelayMs", maxDelayMs, false);
   checkNonNegative("maxRetryAfterMs", maxRetryAfterMs, false);
+  checkNonNegative("retryAfterMarginMs", retryAfterMarginMs, false);
   if (!Number.isFinite(multiplier) || multiplier < 1) {
     throw new RangeError(`Cannot retry as 'multiplier' must be at least 1: current value is ${multiplier}`);
   }
@@ -113,7 +127,7 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
       if (isAbortError(error) || !isRetryable(error)) return throwError(() => error);
       const hint = retryAfterMs(error);
       if (hint !== undefined && hint > maxRetryAfterMs) return throwError(() => error);
-      return timer(Math.max(backoffMs(retryCount), hint ?? 0), scheduler);
+      return timer(Math.max(backoffMs(retryCount), hint === undefined ? 0 : hint + retryAfterMarginMs), scheduler);
     },
   });
 }
@@ -121,7 +135,14 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
 /** HTTP response headers as Node and undici give them. */
 export type HeaderRecord = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The first value of a header (names are lower case, as Node and undici give them). */
+/**
+ * The first value of a header (names are lower case, as Node and undici give them).
+ *
+ * @example
+ * ```ts
+ * assertEquals(headerValue({ "retry-after": ["2", "3"] }, "retry-after"), "2");
+ * ```
+ */
 export function headerValue(headers: HeaderRecord, name: string): string | undefined {
   const value = headers[name];
   return typeof value === "string" ? value : value?.[0];

@@ -35,6 +35,17 @@ describe("retryTransient()", () => {
     });
   });
 
+  it("retryTransient() adds retryAfterMarginMs to the server's hint only", () => {
+    createTestScheduler().run(({ cold, expectSubscriptions }) => {
+      const hinted = cold("-#", undefined, { retryable: true, retryAfterMs: 4 });
+      hinted.pipe(retryTransient({ maxRetries: 1, initialDelayMs: 1, jitter: 0, retryAfterMarginMs: 1 })).subscribe({ error: () => undefined });
+      const plain = cold("-#", undefined, transient);
+      plain.pipe(retryTransient({ maxRetries: 1, initialDelayMs: 1, jitter: 0, retryAfterMarginMs: 1 })).subscribe({ error: () => undefined });
+      expectSubscriptions(hinted.subscriptions).toBe(["^!", "------^!"]);
+      expectSubscriptions(plain.subscriptions).toBe(["^!", "--^!"]);
+    });
+  });
+
   it("retryTransient() emits the value of a retry that succeeds", () => {
     createTestScheduler().run(({ cold, expectObservable }) => {
       let calls = 0;

@@ -37,12 +37,12 @@ export type EncodeError =
 
 /**
  * Encodes one example. Characters from `weightFrom` on get `weight` (or `weightOverride`), those
- * before get 1; the appended EOS gets the weight of the last character.
+ * before get `weightBefore` (1 when absent); the appended EOS gets the weight of the last character.
  */
 export function encodeExample(
   tokenizer: Tokenizer,
   context: number,
-  example: Pick<TrainingExample, "text" | "weightFrom" | "weight">,
+  example: Pick<TrainingExample, "text" | "weightFrom" | "weight" | "weightBefore">,
   weightOverride?: number,
 ): E.Either<EncodeError, EncodedExample> {
   const encoded = tokenizer.encode(example.text);
@@ -56,13 +56,14 @@ export function encodeExample(
   ids.set(characters, 1);
   ids[n + 1] = EOS;
   const w = weightOverride ?? example.weight;
+  const before = example.weightBefore ?? 1;
   const weights = new Float32Array(n + 1);
   const weighted = new Uint8Array(n + 1);
   for (let target = 0; target <= n; target++) {
     const character = Math.min(target, n - 1);
     const isWeighted = n > 0 && character >= example.weightFrom;
     weighted[target] = isWeighted ? 1 : 0;
-    weights[target] = isWeighted ? w : 1;
+    weights[target] = isWeighted ? w : before;
   }
   return E.right({ ids, weights, weighted });
 }

@@ -15,3 +15,4 @@ export * from "./tfjs.js";
 export * from "./tokenizer.js";
 export * from "./trainer.js";
 export * from "./worker.js";
+export * from "./serve.js";

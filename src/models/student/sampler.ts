@@ -5,10 +5,14 @@
  *
  * Each row is `BOS + prompt`. The prompts are *packed*, not padded: the rows' new tokens are
  * stacked into one `[N, d]` matrix, so every linear layer (the fused Q·K·V projection, the output
- * projection, the MLP, the head) is one plain 2-D matrix product on the wasm backend. Attention is
- * computed per row in JavaScript against that row's own key/value cache (a `Float32Array` per
- * row, appended in place), over exactly the row's own positions. A row's numbers therefore never
- * depend on which other rows share its batch, and a row needs no padding mask.
+ * projection, the MLP, the head) is one plain 2-D matrix product on the wasm backend — the only
+ * form it runs fast. Everything else is cheap and runs in JavaScript on `Float32Array`s, which
+ * avoids tfjs's per-operation overhead (about 0.1 ms an op, more than the arithmetic here): the
+ * embeddings (a table lookup), LayerNorm, biases, ReLU, residual additions, and attention, which
+ * is computed per row against that row's own key/value cache (keys stored transposed, appended in
+ * place) over exactly the row's own positions. A row's numbers therefore never depend on which
+ * other rows share its batch (the wasm matrix product is row-independent), and no row needs a
+ * padding mask.
  *
  * - prefill: all prompt tokens of all rows in one pass; the cache receives their keys and values;
  * - then one token per unfinished row per step, appended to the cache.

@@ -25,7 +25,7 @@ import { describeUnknownCharacter } from "./tokenizer.js";
 import { findWorkerScript, startTrainingWorker } from "./worker.js";
 
 /** What the trainer reads of a training example. */
-export type TrainingText = Pick<TrainingExample, "text" | "weightFrom" | "weight">;
+export type TrainingText = Pick<TrainingExample, "text" | "weightFrom" | "weight" | "weightBefore">;
 
 /** Options for {@linkcode trainStudent}. */
 export interface TrainStudentOptions {

@@ -164,6 +164,14 @@ describe("createSampler()", () => {
     expect(kept?.completionTokens).toBe(30);
   });
 
+  it("createSampler() leaves no tensor behind after sampling", async () => {
+    const { tf } = await import("../../../src/models/student/tfjs.js");
+    const before = tf.memory().numTensors;
+    await freshSampler.sample(greedyRows(fresh, PROMPTS, 8));
+    await freshSampler.sample(greedyRows(fresh, PROMPTS, 8), { cache: false });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("sampleText() encodes a prompt and rejects unknown characters", async () => {
     const result = await sampleText(freshSampler, "1+2=", { temperature: 0, maxTokens: 3 });
     expect(result.completionTokens).toBe(3);

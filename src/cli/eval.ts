@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { firstValueFrom, from, tap, toArray } from "rxjs";
+import type { Metrics } from "../codecs/metrics.js";
+import type { Prediction } from "../codecs/prediction.js";
+import { RunError, UsageError } from "../errors.js";
+import { isFatal } from "../models/errors.js";
+import { evaluate, evaluationMetrics, formatMetricsSummary } from "../stages/evaluate.js";
+import { type FormatName, formatFor } from "../tasks/trajectory_format.js";
+import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import type { CliIo, Command } from "./_command.js";
+import { readProblems } from "./_input.js";
+import { resolveModel } from "./_models.js";
+import { toJsonl } from "./_output.js";
+import { createProgress } from "./_progress.js";
+import { taskFromFlag } from "./_task.js";
+
+/**
+ * Writes several files so that either all of them are in place or none is changed: each goes
+ * to a temporary file first, and only when every one is written are they renamed into place.
+ */
+function writeFilesAtomically(files: readonly { readonly path: string; readonly text: string }[]): void {
+  const suffix = randomBytes(6).toString("hex");
+  const temporaries = files.map((file) => `${file.path}.${suffix}.tmp`);
+  try {
+    files.forEach((file, index) => writeFileSync(temporaries[index] as string, file.text));
+    files.forEach((file, index) => renameSync(temporaries[index] as string, file.path));
+  } finally {
+    for (const temporary of temporaries) rmSync(temporary, { force: true });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `tripost eval`: the student's accuracy and self-improvement on test problems. */
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "evaluate the student with greedy self-improvement: accuracy (seen, unseen, buckets), SI frequency and contribution",
+  usage:
+    "tripost eval --task T --student MODEL --in FILE --out DIR [--format tripost|compact] [--concurrency N] [--max-tokens N] [--student-model NAME] [--api-key-env VAR]",
+  flags: {
+    task: { type: "string", description: "the task", placeholder: "T", required: true },
+    student: { type: "string", description: "the student: embedded:PATH or http(s)://…/v1", placeholder: "MODEL", required: true },
+    in: { type: "string", description: "test problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
+    out: { type: "string", description: "the output directory (predictions.jsonl, metrics.json)", placeholder: "DIR", required: true },
+    format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
+    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, defaultText: "16" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
+    "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, defaultText: "10" },
+    seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
+    "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
+    "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
+    rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
+    "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
+    "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
+    quiet: { type: "boolean", description: "no progress output (the summary line is still printed)" },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<void> {
+    const task = taskFromFlag(stringFlag(args.flags, "task") as string);
+    const studentSpec = stringFlag(args.flags, "student") as string;
+    const formatName = (stringFlag(args.flags, "format") ?? (studentSpec.startsWith("embedded:") ? "compact" : "tripost")) as FormatName;
+    const format = formatFor(task, formatName);
+    if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
+    const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
+    const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
+    const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
+    const rpm = numberFlag(args.flags, "rpm");
+    const timeoutMs = numberFlag(args.flags, "timeout-ms");
+    const maxRetries = numberFlag(args.flags, "max-retries");
+    const modelName = stringFlag(args.flags, "student-model");
+    const apiKeyEnv = stringFlag(args.flags, "api-key-env");
+    const student = resolveModel(io, studentSpec, {
+      concurrency,
+      ...(rpm === undefined ? {} : { rpm }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(maxRetries === undefined ? {} : { maxRetries }),
+      ...(modelName === undefined ? {} : { modelName }),
+      ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+    });
+    const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet") });
+    let predictions: Prediction[];
+    try {
+      let done = 0;
+      let correct = 0;
+      progress.update(0, problems.length);
+      predictions = await firstValueFrom(
+        from(problems).pipe(
+          evaluate(student.model, {
+            task,
+            format: format.right,
+            concurrency,
+            maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
+            maxGenerations: numberFlag(args.flags, "max-generations") ?? 10,
+            seed: numberFlag(args.flags, "seed") ?? 0,
+            isFatal,
+          }),
+          tap((prediction) => {
+            done++;
+            if (prediction.correct) correct++;
+            progress.update(done, problems.length, `correct ${correct}`);
+          }),
+          toArray(),
+        ),
+      ).catch((error: unknown) => {
+        throw new RunError(`Cannot evaluate the student as a call failed: ${messageOf(error)}`, { cause: error });
+      });
+    } finally {
+      await student.close();
+    }
+    progress.end();
+    predictions.sort((left, right) => left.index - right.index);
+    const failed = predictions.filter((prediction) => prediction.end === "error");
+    if (predictions.length > 0 && failed.length === predictions.length) {
+      throw new RunError(`Cannot evaluate the student as every call failed, the first with: ${failed[0]?.error ?? "unknown error"}`);
+    }
+    const metrics: Metrics = { ...evaluationMetrics(task.name, predictions), student: student.label, format: formatName };
+    mkdirSync(out, { recursive: true });
+    writeFilesAtomically([
+      { path: join(out, "predictions.jsonl"), text: toJsonl(predictions) },
+      { path: join(out, "metrics.json"), text: `${JSON.stringify(metrics, null, 2)}\n` },
+    ]);
+    const errors = failed.length === 0 ? "" : ` (${failed.length} failed calls)`;
+    io.stderr.write(`eval ${task.name}: ${formatMetricsSummary(metrics)}${errors}\n`);
+  },
+};

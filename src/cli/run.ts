@@ -1,0 +1,138 @@
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { ResolvedDataSource, ResolvedRunConfig, RunConfig } from "../codecs/config.js";
+import { resolveConfig } from "../codecs/config.js";
+import type { Problem } from "../codecs/problem.js";
+import { UsageError } from "../errors.js";
+import { createStudentModel } from "../models/student/student_model.js";
+import { formatResultsTable, type LoopEvent, runTriPosT } from "../stages/tripost_loop.js";
+import { writeJsonl } from "../streams/write_jsonl.js";
+import { formatFor } from "../tasks/trajectory_format.js";
+import type { Task } from "../tasks/task.js";
+import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import type { CliIo, Command } from "./_command.js";
+import { checkConfig, loadConfig } from "./_config.js";
+import { resolveExpert } from "./_experts.js";
+import { readProblems } from "./_input.js";
+import { writeOutput } from "./_output.js";
+import { createProgress, type Progress } from "./_progress.js";
+import { taskFromFlag } from "./_task.js";
+import { embeddedPath } from "./train.js";
+
+async function problemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Promise<Problem[]> {
+  if (source.source === "file") {
+    const problems = await readProblems(io, task.name, source.path);
+    return source.limit === undefined ? problems : problems.slice(0, source.limit);
+  }
+  return task.generate({ count: source.count, seed: source.seed, split: source.split, difficulty: source.difficulty });
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+  return join("runs", `run-${stamp}`);
+}
+
+function isEmptyDirectory(path: string): boolean {
+  return !existsSync(path) || readdirSync(path).length === 0;
+}
+
+function progressPrinter(io: CliIo, quiet: boolean): (event: LoopEvent) => void {
+  let progress: Progress | undefined;
+  return (event) => {
+    if (quiet) return;
+    switch (event.type) {
+      case "step-start":
+        progress = createProgress(io, `${event.method} ${event.iteration} ${event.step}`);
+        break;
+      case "progress":
+        progress?.update(event.done, event.total, event.note);
+        break;
+      case "step-end":
+        progress?.end(event.summary);
+        progress = undefined;
+        break;
+      case "step-skip":
+        io.stderr.write(`${event.method} ${event.iteration} ${event.step}: done before, skipped\n`);
+        break;
+    }
+  };
+}
+
+/** `tripost run`: TriPosT and its baselines for several iterations, from a config or the embedded defaults. */
+export const runCommand: Command = {
+  name: "run",
+  summary: "run TriPosT and its baselines for several iterations (the embedded defaults without --config)",
+  usage: "tripost run [--config FILE] [--out DIR] [--resume] [--iterations N] [--seed S]",
+  flags: {
+    config: { type: "string", description: "the run config (JSON)", placeholder: "FILE", defaultText: "the embedded defaults" },
+    out: { type: "string", description: "the run directory", placeholder: "DIR", defaultText: "runs/run-<time>" },
+    resume: { type: "boolean", description: "continue a run in DIR: skip completed steps, reuse completed calls" },
+    iterations: { type: "number", description: "TriPosT iterations", placeholder: "N", integer: true, min: 1 },
+    seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true },
+    quiet: { type: "boolean", description: "no progress output" },
+  },
+  async run(args: ParsedArgs, io: CliIo): Promise<void> {
+    const configPath = stringFlag(args.flags, "config");
+    const raw: RunConfig = configPath === undefined ? {} : await loadConfig(configPath, { cwd: io.cwd });
+    const iterations = numberFlag(args.flags, "iterations");
+    const seed = numberFlag(args.flags, "seed");
+    const withFlags: RunConfig = {
+      ...raw,
+      ...(iterations === undefined ? {} : { iterations }),
+      ...(seed === undefined ? {} : { seed }),
+    };
+    const config: ResolvedRunConfig = resolveConfig(withFlags);
+    const issues = checkConfig(withFlags, config);
+    if (issues.length > 0) {
+      throw new UsageError(`Cannot run with this config: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`);
+    }
+    const task = taskFromFlag(config.task);
+    const format = formatFor(task, config.student.format);
+    if (format._tag === "Left") throw new UsageError(`Cannot run as ${format.left}`);
+    if (typeof config.expert !== "string") {
+      throw new UsageError("Cannot run with an LLM expert yet: only 'scripted' is supported");
+    }
+    const expert = resolveExpert(task, config.expert);
+    const initialCheckpoint = embeddedPath(io, config.student.spec, "student");
+    const resume = booleanFlag(args.flags, "resume");
+    const outDir = resolve(io.cwd, stringFlag(args.flags, "out") ?? defaultOutDir());
+    if (!resume && !isEmptyDirectory(outDir)) {
+      throw new UsageError(`Cannot run in '${outDir}' as it is not empty: pass --resume to continue that run, or another --out`);
+    }
+    if (resume && !existsSync(join(outDir, "config.json"))) {
+      throw new UsageError(`Cannot resume in '${outDir}' as it holds no run (no config.json)`);
+    }
+
+    const trainProblems = await problemsOf(io, task, config.data.train);
+    const testProblems = (await Promise.all(config.data.test.map((source) => problemsOf(io, task, source)))).flat();
+    mkdirSync(join(outDir, "problems"), { recursive: true });
+    await writeOutput(io, join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+    await writeJsonl(join(outDir, "problems", "train.jsonl"), trainProblems);
+    await writeJsonl(join(outDir, "problems", "test.jsonl"), testProblems);
+
+    const quiet = booleanFlag(args.flags, "quiet");
+    if (!quiet) {
+      io.stderr.write(
+        `tripost run: ${task.name}, ${trainProblems.length} training and ${testProblems.length} test problems, ${config.iterations} iterations, baselines: ${
+          config.baselines.join(", ") || "none"
+        }\n`,
+      );
+    }
+    const result = await runTriPosT(
+      {
+        task,
+        format: format.right,
+        expert,
+        trainProblems,
+        testProblems,
+        initialCheckpoint,
+        openStudent: (checkpoint) => {
+          const model = createStudentModel(checkpoint, { seed: config.seed });
+          return { model, close: () => model.close() };
+        },
+      },
+      { config, outDir, resume, onEvent: progressPrinter(io, quiet) },
+    );
+    io.stdout.write(`${formatResultsTable(result.rows)}\n\nRun directory: ${outDir}\n`);
+  },
+};

@@ -1,0 +1,398 @@
+/**
+ * The TriPosT loop (`tripost.md` §1): for each iteration, collect data with the current student
+ * (interactive editing, post-processing), train the student on that iteration's data only,
+ * continuing from its previous checkpoint ("replay"), and evaluate it with self-improvement
+ * inference. The baselines run in the same loop at equal training steps: `ft-rationale`
+ * (continued training on gold rationales) and `lmsi` (self-training on the student's own correct
+ * samples).
+ *
+ * Every artifact lands in the run directory, written atomically; a run started again with
+ * `resume` skips what is complete and serves completed model calls from the journals, so a
+ * killed run ends with the files an uninterrupted one writes.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { from, lastValueFrom, toArray } from "rxjs";
+import type { BaselineName, ResolvedRunConfig } from "../codecs/config.js";
+import { decodeWith } from "../codecs/decode.js";
+import { JournalEntry } from "../codecs/journal_entry.js";
+import type { Metrics } from "../codecs/metrics.js";
+import { Prediction } from "../codecs/prediction.js";
+import type { Problem } from "../codecs/problem.js";
+import type { Rejection } from "../codecs/rejection.js";
+import { TrainingExample } from "../codecs/training_example.js";
+import { isFatal } from "../models/errors.js";
+import { journaledModel } from "../models/journaled_model.js";
+import type { Model } from "../models/model.js";
+import { loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
+import { initTfjs } from "../models/student/tfjs.js";
+import { trainStudent } from "../models/student/trainer.js";
+import { JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { writeJsonl } from "../streams/write_jsonl.js";
+import type { Task } from "../tasks/task.js";
+import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
+import { createPrng } from "../util/prng.js";
+import { ftRationaleExamples, lmsi, sizeToMatch } from "./baselines.js";
+import { collectIteration } from "./collect.js";
+import { evaluate, evaluationMetrics } from "./evaluate.js";
+import type { Expert } from "./expert.js";
+
+/** A method compared in a run. */
+export type MethodName = "tripost" | BaselineName;
+
+/** A loaded student and how to release it. */
+export interface OpenedStudent {
+  readonly model: Model;
+  close(): Promise<void>;
+}
+
+/** What the loop works with: resolved task, format, expert, problems, and how to open a checkpoint. */
+export interface TriPosTLoopDependencies {
+  readonly task: Task;
+  readonly format: TrajectoryFormat;
+  readonly expert: Expert;
+  readonly trainProblems: readonly Problem[];
+  readonly testProblems: readonly Problem[];
+  /** The starting student M0's checkpoint directory. */
+  readonly initialCheckpoint: string;
+  /** Opens the embedded student of a checkpoint directory as a Model. */
+  openStudent(checkpoint: string): OpenedStudent;
+}
+
+/** Options for {@linkcode runTriPosT}. */
+export interface TriPosTLoopOptions {
+  readonly config: ResolvedRunConfig;
+  /** The run directory. */
+  readonly outDir: string;
+  /** Skip completed steps and reuse completed model calls. @default {false} */
+  readonly resume?: boolean;
+  /** Called as the loop moves on. */
+  readonly onEvent?: (event: LoopEvent) => void;
+}
+
+/** A step of the loop, for progress output. */
+export type LoopEvent =
+  | { readonly type: "step-start"; readonly method: MethodName | "M0"; readonly iteration: number; readonly step: "collect" | "train" | "evaluate" }
+  | { readonly type: "step-skip"; readonly method: MethodName | "M0"; readonly iteration: number; readonly step: "collect" | "train" | "evaluate" }
+  | { readonly type: "progress"; readonly step: "collect" | "train" | "evaluate"; readonly done: number; readonly total: number; readonly note?: string }
+  | { readonly type: "step-end"; readonly method: MethodName | "M0"; readonly iteration: number; readonly step: "collect" | "train" | "evaluate"; readonly summary: string };
+
+/** One row of the results table. */
+export interface ResultRow {
+  readonly method: MethodName | "M0";
+  readonly iteration: number;
+  readonly seen: number | null;
+  readonly unseen: number | null;
+  readonly total: number | null;
+  readonly selfImprovementFrequency: number;
+  readonly selfImprovementContribution: number;
+  /** Training examples of the iteration (0 for M0). */
+  readonly examples: number;
+  /** Optimizer steps of the iteration (0 for M0). */
+  readonly steps: number;
+}
+
+/** What a finished run returns (also written to `DIR/metrics.json`). */
+export interface TriPosTRunResult {
+  readonly rows: readonly ResultRow[];
+  readonly outDir: string;
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, "utf8")) as unknown;
+}
+
+function readJsonlFile<A>(path: string, decode: (input: unknown) => E.Either<unknown, A>): A[] {
+  const values: A[] = [];
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const decoded = decode(JSON.parse(line) as unknown);
+    if (E.isLeft(decoded)) throw new Error(`Cannot resume as '${path}' holds a record that does not decode`);
+    values.push(decoded.right);
+  }
+  return values;
+}
+
+function rowOf(method: MethodName | "M0", iteration: number, metrics: Metrics, examples: number, steps: number): ResultRow {
+  return {
+    method,
+    iteration,
+    seen: metrics.accuracy.seen,
+    unseen: metrics.accuracy.unseen,
+    total: metrics.accuracy.total,
+    selfImprovementFrequency: metrics.selfImprovement.frequency,
+    selfImprovementContribution: metrics.selfImprovement.contribution,
+    examples,
+    steps,
+  };
+}
+
+/**
+ * The results table as text: one row per method and iteration, accuracies and self-improvement
+ * figures in percent.
+ */
+export function formatResultsTable(rows: readonly ResultRow[]): string {
+  const percent = (value: number | null) => (value === null ? "—" : `${(100 * value).toFixed(1)}`);
+  const header = ["method", "iter", "seen", "unseen", "total", "SI freq", "SI contrib", "examples", "steps"];
+  const body = rows.map((row) => [
+    row.method,
+    String(row.iteration),
+    percent(row.seen),
+    percent(row.unseen),
+    percent(row.total),
+    percent(row.selfImprovementFrequency),
+    percent(row.selfImprovementContribution),
+    String(row.examples),
+    String(row.steps),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...body.map(line)].join("\n");
+}
+
+/**
+ * Runs TriPosT and its baselines for `config.iterations` iterations. The directory holds
+ * `iteration-0/eval/` (M0), and for each iteration `t ≥ 1` `iteration-t/` with the TriPosT
+ * collection (`trajectories.jsonl`, `rejections.jsonl`, `train.jsonl`, `stats.json`,
+ * `journal.jsonl`), `checkpoint/`, `eval/`, and one folder per baseline; `metrics.json` holds the
+ * results table.
+ */
+export async function runTriPosT(
+  dependencies: TriPosTLoopDependencies,
+  options: TriPosTLoopOptions,
+): Promise<TriPosTRunResult> {
+  const { config, outDir, resume = false, onEvent } = options;
+  const { task, format, expert, trainProblems, testProblems } = dependencies;
+  mkdirSync(outDir, { recursive: true });
+  const rows: ResultRow[] = [];
+
+  async function evaluateAt(method: MethodName | "M0", iteration: number, checkpoint: string, directory: string): Promise<Metrics> {
+    const metricsPath = join(directory, "metrics.json");
+    if (resume && existsSync(metricsPath)) {
+      onEvent?.({ type: "step-skip", method, iteration, step: "evaluate" });
+      return readJson(metricsPath) as Metrics;
+    }
+    onEvent?.({ type: "step-start", method, iteration, step: "evaluate" });
+    mkdirSync(directory, { recursive: true });
+    const student = dependencies.openStudent(checkpoint);
+    try {
+      let done = 0;
+      const predictions = await lastValueFrom(
+        from(testProblems).pipe(
+          evaluate(student.model, {
+            task,
+            format,
+            maxTokens: config.maxTokens.eval,
+            concurrency: config.concurrency,
+            seed: config.seed,
+            isFatal,
+            onPrediction: () => onEvent?.({ type: "progress", step: "evaluate", done: ++done, total: testProblems.length }),
+          }),
+          toArray(),
+        ),
+      );
+      const order = new Map(testProblems.map((problem, index) => [problem.id, index]));
+      predictions.sort((left, right) => (order.get(left.id) ?? 0) - (order.get(right.id) ?? 0));
+      const metrics = evaluationMetrics(task, predictions);
+      await writeJsonl(join(directory, "predictions.jsonl"), predictions);
+      writeJsonAtomic(metricsPath, metrics);
+      const summary = `seen ${pct(metrics.accuracy.seen)} unseen ${pct(metrics.accuracy.unseen)} total ${pct(metrics.accuracy.total)}`;
+      onEvent?.({ type: "step-end", method, iteration, step: "evaluate", summary });
+      return metrics;
+    } finally {
+      await student.close();
+    }
+  }
+
+  async function train(
+    method: MethodName,
+    iteration: number,
+    from: string,
+    examples: readonly TrainingExample[],
+    steps: number,
+    directory: string,
+  ): Promise<string> {
+    const checkpoint = join(directory, "checkpoint");
+    if (resume && existsSync(join(checkpoint, "weights.bin"))) {
+      onEvent?.({ type: "step-skip", method, iteration, step: "train" });
+      return checkpoint;
+    }
+    rmSync(checkpoint, { recursive: true, force: true });
+    onEvent?.({ type: "step-start", method, iteration, step: "train" });
+    await initTfjs();
+    const loaded = await loadCheckpoint(from);
+    if (E.isLeft(loaded)) throw new Error(`Cannot load the student at '${from}'`);
+    let done = 0;
+    const result = await trainStudent({
+      student: loaded.right,
+      examples,
+      steps,
+      batchSize: config.training.batchSize,
+      lr: config.training.learningRate,
+      workers: config.training.workers,
+      seed: config.seed + iteration,
+      // The weights are in the examples: w from the first feedback on in TriPosT's, 1 in the baselines'.
+      log: (entry) => onEvent?.({ type: "progress", step: "train", done: ++done, total: steps, note: `loss ${entry.loss.toFixed(3)}` }),
+    });
+    await saveCheckpoint(checkpoint, result.student);
+    onEvent?.({
+      type: "step-end",
+      method,
+      iteration,
+      step: "train",
+      summary: `${result.steps} steps, loss ${result.finalLoss.toFixed(3)}, ${Math.round(result.tokensPerSecond)} tokens/s`,
+    });
+    return checkpoint;
+  }
+
+  function stepsFor(exampleCount: number): number {
+    return config.training.steps ?? Math.max(1, Math.ceil((config.training.epochs * exampleCount) / config.training.batchSize));
+  }
+
+  const m0Metrics = await evaluateAt("M0", 0, dependencies.initialCheckpoint, join(outDir, "iteration-0", "eval"));
+  rows.push(rowOf("M0", 0, m0Metrics, 0, 0));
+
+  const current: Record<MethodName, string> = {
+    "tripost": dependencies.initialCheckpoint,
+    "ft-rationale": dependencies.initialCheckpoint,
+    "lmsi": dependencies.initialCheckpoint,
+  };
+
+  for (let iteration = 1; iteration <= config.iterations; iteration++) {
+    const directory = join(outDir, `iteration-${iteration}`);
+    mkdirSync(directory, { recursive: true });
+
+    // TriPosT: collect with the current student, train, evaluate.
+    const trainPath = join(directory, "train.jsonl");
+    let examples: TrainingExample[];
+    if (resume && existsSync(join(directory, "stats.json"))) {
+      onEvent?.({ type: "step-skip", method: "tripost", iteration, step: "collect" });
+      examples = readJsonlFile(trainPath, decodeWith(TrainingExample));
+    } else {
+      onEvent?.({ type: "step-start", method: "tripost", iteration, step: "collect" });
+      const journal = openJournal(join(directory, JOURNAL_FILE_NAME), JournalEntry, { resume });
+      const student = dependencies.openStudent(current.tripost);
+      try {
+        // Iteration 1 rolls out M0, which has never written feedback: plain attempts. From
+        // iteration 2 on the student rolls out with self-improvement (`tripost.md` §3.1).
+        const result = await collectIteration(journaledModel(student.model, journal), expert, trainProblems, {
+          task,
+          format,
+          iteration,
+          selfImprove: iteration > 1,
+          seed: config.seed,
+          concurrency: config.concurrency,
+          temperature: config.temperatures.rollout,
+          maxTokens: config.maxTokens.rollout,
+          maxUpdates: config.maxUpdates,
+          improveDataRatio: config.improveDataRatio,
+          weight: config.weight,
+          maxDataLength: config.passes.maxDataLength,
+          maxPasses: config.passes.maxPasses,
+          isFatal,
+          onProgress: ({ done, total, rejected, pass }) =>
+            onEvent?.({ type: "progress", step: "collect", done, total, note: `pass ${pass + 1}, rejected ${rejected}` }),
+        });
+        journal.sync();
+        await writeJsonl(join(directory, "trajectories.jsonl"), result.trajectories);
+        await writeJsonl(join(directory, "rejections.jsonl"), result.rejections);
+        await writeJsonl(trainPath, result.examples);
+        writeJsonAtomic(join(directory, "stats.json"), { iteration, ...result.stats });
+        examples = result.examples;
+        onEvent?.({
+          type: "step-end",
+          method: "tripost",
+          iteration,
+          step: "collect",
+          summary: `${result.trajectories.length} trajectories, ${result.rejections.length} rejections, ${examples.length} examples (p = ${
+            result.stats.rebalance.p.toFixed(2)
+          })`,
+        });
+      } finally {
+        journal.close();
+        await student.close();
+      }
+    }
+    if (examples.length === 0) throw new Error(`Cannot train in iteration ${iteration} as the collection produced no training examples`);
+    const steps = stepsFor(examples.length);
+    current.tripost = await train("tripost", iteration, current.tripost, examples, steps, directory);
+    const metrics = await evaluateAt("tripost", iteration, current.tripost, join(directory, "eval"));
+    rows.push(rowOf("tripost", iteration, metrics, examples.length, steps));
+
+    // Baselines, at the same number of examples and steps.
+    for (const baseline of config.baselines) {
+      const baselineDirectory = join(directory, baseline);
+      mkdirSync(baselineDirectory, { recursive: true });
+      const baselineTrain = join(baselineDirectory, "train.jsonl");
+      let baselineExamples: TrainingExample[];
+      if (resume && existsSync(baselineTrain)) {
+        onEvent?.({ type: "step-skip", method: baseline, iteration, step: "collect" });
+        baselineExamples = readJsonlFile(baselineTrain, decodeWith(TrainingExample));
+      } else {
+        onEvent?.({ type: "step-start", method: baseline, iteration, step: "collect" });
+        const prng = createPrng(`${config.seed}/${iteration}/${baseline}`);
+        const rejections: Rejection[] = [];
+        let raw: TrainingExample[];
+        if (baseline === "ft-rationale") {
+          raw = ftRationaleExamples(trainProblems, { task, format, onRejection: (rejection) => rejections.push(rejection) });
+        } else {
+          const journal = openJournal(join(baselineDirectory, JOURNAL_FILE_NAME), JournalEntry, { resume });
+          const student = dependencies.openStudent(current.lmsi);
+          try {
+            raw = await lastValueFrom(
+              lmsi(journaledModel(student.model, journal), trainProblems, {
+                task,
+                format,
+                temperature: config.temperatures.lmsi,
+                maxTokens: config.maxTokens.rollout,
+                seed: config.seed + iteration,
+                concurrency: config.concurrency,
+                isFatal,
+                onRejection: (rejection) => rejections.push(rejection),
+              }),
+            );
+          } finally {
+            journal.close();
+            await student.close();
+          }
+        }
+        baselineExamples = raw.length === 0 ? [] : sizeToMatch(raw, examples.length, prng);
+        await writeJsonl(join(baselineDirectory, "rejections.jsonl"), rejections);
+        await writeJsonl(baselineTrain, baselineExamples);
+        onEvent?.({
+          type: "step-end",
+          method: baseline,
+          iteration,
+          step: "collect",
+          summary: `${raw.length} distinct examples, ${baselineExamples.length} after matching TriPosT's size`,
+        });
+      }
+      if (baselineExamples.length === 0) {
+        throw new Error(`Cannot train the ${baseline} baseline in iteration ${iteration} as it has no training examples`);
+      }
+      current[baseline] = await train(baseline, iteration, current[baseline], baselineExamples, steps, baselineDirectory);
+      const baselineMetrics = await evaluateAt(baseline, iteration, current[baseline], join(baselineDirectory, "eval"));
+      rows.push(rowOf(baseline, iteration, baselineMetrics, baselineExamples.length, steps));
+    }
+  }
+
+  writeJsonAtomic(join(outDir, "metrics.json"), { task: task.name, seed: config.seed, rows });
+  return { rows, outDir };
+}
+
+function pct(value: number | null): string {
+  return value === null ? "—" : `${(100 * value).toFixed(1)}%`;
+}
+
+/** Decodes predictions written by an earlier run. */
+export const decodePrediction = decodeWith(Prediction);

@@ -1,0 +1,167 @@
+import fc from "fast-check";
+import * as E from "fp-ts/lib/Either.js";
+import { concatMap, EMPTY, lastValueFrom, type Observable, of, throwError, timer } from "rxjs";
+import { describe, expect, it } from "vitest";
+import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
+import type { Problem } from "../../src/codecs/problem.js";
+import type { Model } from "../../src/models/model.js";
+import { collectIteration, collectPass } from "../../src/stages/collect.js";
+import { scriptedExpert } from "../../src/stages/expert.js";
+import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
+import { compactFormat } from "../../src/tasks/trajectory_format.js";
+
+const task = multistepArithmetic;
+const format = compactFormat(task)!;
+const expert = scriptedExpert(task);
+
+/** What the scripted student does on one problem. */
+type Behaviour =
+  | { readonly kind: "right" }
+  /** A wrong value in compact line `line` (0-based, modulo the attempt's lines; the last is `A:`). */
+  | { readonly kind: "wrong"; readonly line: number }
+  | { readonly kind: "malformed" }
+  | { readonly kind: "fail" }
+  /** The call completes without a response. */
+  | { readonly kind: "empty" };
+
+const behaviourArbitrary: fc.Arbitrary<Behaviour> = fc.oneof(
+  fc.constant<Behaviour>({ kind: "right" }),
+  fc.nat({ max: 6 }).map((line): Behaviour => ({ kind: "wrong", line })),
+  fc.constant<Behaviour>({ kind: "malformed" }),
+  fc.constant<Behaviour>({ kind: "fail" }),
+  fc.constant<Behaviour>({ kind: "empty" }),
+);
+
+function rightAttempt(problem: Problem): string {
+  return E.getOrElse(() => "")(format.fromOfficial(problem, task.solve(problem)));
+}
+
+/** The right attempt with the last number of one line off by one. */
+function wrongAttempt(problem: Problem, line: number): string {
+  const lines = rightAttempt(problem).split("\n");
+  const at = line % lines.length;
+  lines[at] = (lines[at] ?? "").replace(/(-?\d+)$/, (digits) => String(Number(digits) + 1));
+  return lines.join("\n");
+}
+
+function response(text: string): ModelResponse {
+  return { choices: [{ text, finishReason: "stop" }] };
+}
+
+/**
+ * A scripted student: its answer to a problem's prompt follows the problem's behaviour, any other
+ * prompt (a self-improvement continuation) gets an empty answer; every call answers after its own
+ * delay, so calls finish out of order.
+ */
+function scriptedStudent(
+  problems: readonly Problem[],
+  behaviours: readonly Behaviour[],
+  delays: readonly number[],
+): Model & { readonly calls: ModelRequest[] } {
+  const byPrompt = new Map(problems.map((problem, index) => [format.prompt(problem), index]));
+  const calls: ModelRequest[] = [];
+  function answer(request: ModelRequest): Observable<ModelResponse> {
+    const prompt = "prompt" in request ? request.prompt : "";
+    const index = byPrompt.get(prompt);
+    if (index === undefined) return of(response(""));
+    const problem = problems[index] as Problem;
+    const behaviour = behaviours[index % behaviours.length] as Behaviour;
+    switch (behaviour.kind) {
+      case "right":
+        return of(response(rightAttempt(problem)));
+      case "wrong":
+        return of(response(wrongAttempt(problem, behaviour.line)));
+      case "malformed":
+        return of(response("this is not arithmetic\n==\nA:"));
+      case "fail":
+        return throwError(() => new Error("Cannot complete the request as the server answered 500"));
+      case "empty":
+        return EMPTY;
+    }
+  }
+  const model = (request: ModelRequest): Observable<ModelResponse> => {
+    calls.push(request);
+    const delay = delays[calls.length % delays.length] ?? 0;
+    return timer(delay).pipe(concatMap(() => answer(request)));
+  };
+  return Object.assign(model, { calls });
+}
+
+const problems = task.generate({ count: 24, seed: 7, split: "seen", difficulty: "easy" });
+
+describe("collectPass()", () => {
+  it("collectPass() gives every outcome kind for the scripted student (the property below covers them)", async () => {
+    const behaviours: Behaviour[] = [{ kind: "right" }, { kind: "wrong", line: 0 }, { kind: "wrong", line: 6 }, { kind: "malformed" }, {
+      kind: "fail",
+    }];
+    const student = scriptedStudent(problems.slice(0, 10), behaviours, [0]);
+    const outcomes = await lastValueFrom(collectPass(student, expert, problems.slice(0, 10), { task, format, pass: 0, concurrency: 4 }));
+    const rejectionTypes = new Set(outcomes.flatMap((outcome) => (E.isLeft(outcome) ? [outcome.left.type] : [])));
+    const editOutcomes = new Set(outcomes.flatMap((outcome) => (E.isRight(outcome) ? [outcome.right.outcome] : [])));
+    expect(editOutcomes).toContain("original");
+    expect(editOutcomes).toContain("edited");
+    expect(rejectionTypes).toContain("endpoint-failed");
+    expect(rejectionTypes).toContain("format-error");
+  });
+
+  it("collectPass() yields one outcome per problem in input order, at concurrency 1 to 16, whatever the delays", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 24 }),
+        fc.array(behaviourArbitrary, { minLength: 1, maxLength: 24 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 16 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.boolean(),
+        async (count, behaviours, delays, concurrency, selfImprove) => {
+          const input = problems.slice(0, count);
+          const student = scriptedStudent(input, behaviours, delays);
+          const outcomes = await lastValueFrom(
+            collectPass(student, expert, input, { task, format, pass: 0, concurrency, selfImprove, maxTokens: 64, seed: 3 }),
+          );
+          expect(outcomes).toHaveLength(input.length);
+          // A for loop, not forEach: forEach skips the holes of a sparse array.
+          for (let index = 0; index < input.length; index++) {
+            const outcome = outcomes[index];
+            expect(outcome, `outcome ${index} is missing`).toBeDefined();
+            if (outcome === undefined) return;
+            expect(E.isLeft(outcome) ? outcome.left.id : outcome.right.id).toBe(input[index]?.id);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("collectIteration()", () => {
+  it("collectIteration() puts every problem id in exactly one of trajectories and rejections, and is the same at every concurrency", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(behaviourArbitrary, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 16 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (behaviours, delays, concurrency) => {
+          const input = problems.slice(0, 12);
+          const options = { task, format, concurrency, maxTokens: 64, seed: 5 };
+          const result = await collectIteration(scriptedStudent(input, behaviours, delays), expert, input, options);
+          const trajectoryIds = result.trajectories.map((trajectory) => trajectory.id);
+          const rejectionIds = result.rejections.map((rejection) => rejection.id);
+          expect([...trajectoryIds, ...rejectionIds].sort()).toEqual(input.map((problem) => problem.id).sort());
+          expect(new Set([...trajectoryIds, ...rejectionIds]).size).toBe(input.length);
+          // The same run at concurrency 1 with no delays gives the same records.
+          const reference = await collectIteration(scriptedStudent(input, behaviours, [0]), expert, input, { ...options, concurrency: 1 });
+          expect(JSON.stringify(result)).toBe(JSON.stringify(reference));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("collectIteration() rejects a failing call as endpoint-failed and keeps going", async () => {
+    const input = problems.slice(0, 3);
+    const student = scriptedStudent(input, [{ kind: "right" }, { kind: "fail" }, { kind: "right" }], [0]);
+    const result = await collectIteration(student, expert, input, { task, format, concurrency: 2 });
+    expect(result.rejections.map((rejection) => [rejection.id, rejection.type])).toEqual([[input[1]?.id, "endpoint-failed"]]);
+    expect(result.trajectories.map((trajectory) => trajectory.id)).toEqual([input[0]?.id, input[2]?.id]);
+  });
+});

@@ -688,7 +688,7 @@ export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
   temperatures: { rollout: 1, lmsi: 1.2, eval: 0 },
   maxTokens: { rollout: EMBEDDED_MAX_TOKENS, eval: EMBEDDED_MAX_TOKENS },
   passes: { maxDataLength: 150, maxPasses: 5 },
-  training: { epochs: 4, batchSize: 32, learningRate: 1e-3, workers: 2 },
+  training: { epochs: 4, batchSize: 32, learningRate: 3e-4, workers: 2 },
   baselines: ["ft-rationale", "lmsi"],
   seed: 0,
   concurrency: 16,

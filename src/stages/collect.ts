@@ -73,10 +73,18 @@ export type PassOutcome = E.Either<Rejection, EditedTrajectory>;
 
 /** What a collection produced, and its counts. */
 export interface CollectResult {
-  /** Trajectories of every pass, in pass then input order. */
+  /**
+   * The first pass's trajectories, in input order. With the rejections, every problem is in
+   * exactly one of the two (the contract's invariant).
+   */
   readonly trajectories: Trajectory[];
-  /** Rejections of every pass, in pass then input order. */
+  /** The first pass's rejections, in input order. */
   readonly rejections: Rejection[];
+  /**
+   * The records of the later passes (`tripost.md` §3.1), each again one per problem; their
+   * training examples are in `examples` too.
+   */
+  readonly laterPasses: { readonly pass: number; readonly trajectories: Trajectory[]; readonly rejections: Rejection[] }[];
   /** The training set: rebalanced, with gold added, shuffled. */
   readonly examples: TrainingExample[];
   readonly stats: CollectStats;
@@ -180,8 +188,7 @@ export function collectIteration(
   const maxPasses = options.maxPasses ?? 1;
   const maxDataLength = options.maxDataLength ?? 0;
   return (async () => {
-    const trajectories: Trajectory[] = [];
-    const rejections: Rejection[] = [];
+    const passRecords: { pass: number; trajectories: Trajectory[]; rejections: Rejection[] }[] = [];
     const outcomes: Record<string, number> = {};
     const rejectionCounts: Record<string, number> = {};
     const before: Record<string, number> = {};
@@ -192,14 +199,16 @@ export function collectIteration(
       passes++;
       const results = await lastValueFrom(collectPass(student, expert, problems, { ...options, pass }));
       const passExamples: TrainingExample[] = [];
+      const records = { pass, trajectories: [] as Trajectory[], rejections: [] as Rejection[] };
+      passRecords.push(records);
       for (const outcome of results) {
         if (E.isLeft(outcome)) {
-          rejections.push(maxPasses > 1 ? { ...outcome.left, reason: `${outcome.left.reason} (pass ${pass})` } : outcome.left);
+          records.rejections.push(outcome.left);
           count(rejectionCounts, outcome.left.type);
           continue;
         }
         count(outcomes, outcome.right.outcome);
-        trajectories.push(toTrajectory(task, outcome.right));
+        records.trajectories.push(toTrajectory(task, outcome.right));
         for (const example of splitTrajectory(outcome.right, { format, weight })) {
           count(before, example.kind);
           passExamples.push(example);
@@ -219,8 +228,9 @@ export function collectIteration(
     }
     const withGold = addGold(examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts });
     return {
-      trajectories,
-      rejections,
+      trajectories: passRecords[0]?.trajectories ?? [],
+      rejections: passRecords[0]?.rejections ?? [],
+      laterPasses: passRecords.slice(1),
       examples: withGold.examples,
       stats: {
         problems: problems.length,

@@ -163,9 +163,10 @@ export function formatResultsTable(rows: readonly ResultRow[]): string {
 /**
  * Runs TriPosT and its baselines for `config.iterations` iterations. The directory holds
  * `iteration-0/eval/` (M0), and for each iteration `t ≥ 1` `iteration-t/` with the TriPosT
- * collection (`trajectories.jsonl`, `rejections.jsonl`, `train.jsonl`, `stats.json`,
- * `journal.jsonl`), `checkpoint/`, `eval/`, and one folder per baseline; `metrics.json` holds the
- * results table.
+ * collection (`trajectories.jsonl` and `rejections.jsonl` of the first pass — every training
+ * problem in exactly one of them —, `pass-<k>/` with the same two files for each later pass,
+ * `train.jsonl` built from all passes, `stats.json`, `journal.jsonl`), `checkpoint/`, `eval/`,
+ * and one folder per baseline; `metrics.json` holds the results table.
  */
 export async function runTriPosT(
   dependencies: TriPosTLoopDependencies,
@@ -306,6 +307,12 @@ export async function runTriPosT(
         journal.sync();
         await writeJsonl(join(directory, "trajectories.jsonl"), result.trajectories);
         await writeJsonl(join(directory, "rejections.jsonl"), result.rejections);
+        for (const later of result.laterPasses) {
+          const passDirectory = join(directory, `pass-${later.pass}`);
+          mkdirSync(passDirectory, { recursive: true });
+          await writeJsonl(join(passDirectory, "trajectories.jsonl"), later.trajectories);
+          await writeJsonl(join(passDirectory, "rejections.jsonl"), later.rejections);
+        }
         await writeJsonl(trainPath, result.examples);
         writeJsonAtomic(join(directory, "stats.json"), { iteration, ...result.stats });
         examples = result.examples;

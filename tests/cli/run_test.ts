@@ -1,0 +1,108 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rootDirectory } from "../_helpers/child_run.js";
+import { type CliResult, runCli } from "../_helpers/cli_io.js";
+import { tinyRunConfig, writeRunConfig } from "../_helpers/run_config.js";
+
+let scratch: string;
+let configPath: string;
+let runDirectory: string;
+let first: CliResult;
+
+function readIds(path: string): string[] {
+  return readFileSync(path, "utf8").split("\n").filter((line) => line !== "").map((line) => (JSON.parse(line) as { id: string }).id);
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "tripost-run-cli-"));
+  configPath = writeRunConfig(scratch);
+  runDirectory = join(scratch, "run");
+  first = await runCli(["run", "--config", configPath, "--out", runDirectory], { cwd: rootDirectory });
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("tripost run", () => {
+  it("tripost run writes the run directory of one iteration with both baselines", () => {
+    expect(first.code, first.stderr).toBe(0);
+    const expected = [
+      "config.json",
+      "problems/train.jsonl",
+      "problems/test.jsonl",
+      "iteration-0/eval/metrics.json",
+      "iteration-0/eval/predictions.jsonl",
+      "iteration-1/trajectories.jsonl",
+      "iteration-1/rejections.jsonl",
+      "iteration-1/train.jsonl",
+      "iteration-1/stats.json",
+      "iteration-1/checkpoint/weights.bin",
+      "iteration-1/eval/metrics.json",
+      "iteration-1/ft-rationale/train.jsonl",
+      "iteration-1/ft-rationale/checkpoint/weights.bin",
+      "iteration-1/ft-rationale/eval/metrics.json",
+      "iteration-1/lmsi/train.jsonl",
+      "iteration-1/lmsi/checkpoint/weights.bin",
+      "iteration-1/lmsi/eval/metrics.json",
+      "metrics.json",
+    ];
+    for (const file of expected) expect(existsSync(join(runDirectory, file)), file).toBe(true);
+    expect(readIds(join(runDirectory, "problems/train.jsonl"))).toHaveLength(tinyRunConfig.data.train.count);
+    expect(readIds(join(runDirectory, "problems/test.jsonl"))).toHaveLength(6);
+  });
+
+  it("tripost run puts every training problem id in exactly one of trajectories and rejections", () => {
+    const trainIds = readIds(join(runDirectory, "problems/train.jsonl"));
+    const trajectoryIds = readIds(join(runDirectory, "iteration-1/trajectories.jsonl"));
+    const rejectionIds = readIds(join(runDirectory, "iteration-1/rejections.jsonl"));
+    expect([...trajectoryIds, ...rejectionIds].sort()).toEqual([...trainIds].sort());
+    expect(new Set([...trajectoryIds, ...rejectionIds]).size).toBe(trainIds.length);
+    expect(readIds(join(runDirectory, "iteration-1/train.jsonl")).length).toBeGreaterThan(0);
+  });
+
+  it("tripost run writes metrics.json with one row per method and iteration, and the table on stdout", () => {
+    const metrics = JSON.parse(readFileSync(join(runDirectory, "metrics.json"), "utf8")) as {
+      rows: { method: string; iteration: number; total: number | null; steps: number }[];
+    };
+    expect(metrics.rows.map((row) => [row.method, row.iteration])).toEqual([
+      ["M0", 0],
+      ["tripost", 1],
+      ["ft-rationale", 1],
+      ["lmsi", 1],
+    ]);
+    for (const row of metrics.rows.slice(1)) expect(row.steps).toBe(tinyRunConfig.training.steps);
+    for (const row of metrics.rows) {
+      expect(row.total).not.toBeNull();
+      expect(first.stdout).toMatch(new RegExp(`^${row.method}\\s+${row.iteration}\\s`, "m"));
+    }
+    expect(first.stdout).toMatch(/^method\s+iter\s+seen\s+unseen\s+total/m);
+  });
+
+  it("tripost run exits 2 into a non-empty directory without --resume and leaves it as it was", async () => {
+    const before = readFileSync(join(runDirectory, "metrics.json"), "utf8");
+    const entries = readdirSync(runDirectory).sort();
+    const again = await runCli(["run", "--config", configPath, "--out", runDirectory], { cwd: rootDirectory });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("--resume");
+    expect(readdirSync(runDirectory).sort()).toEqual(entries);
+    expect(readFileSync(join(runDirectory, "metrics.json"), "utf8")).toBe(before);
+  });
+
+  it("tripost run exits 2 on an unknown config key, naming the file, the line and the field, and writes nothing", async () => {
+    const bad = { ...tinyRunConfig, training: { ...tinyRunConfig.training, stpes: 3 } };
+    const badPath = writeRunConfig(scratch, "bad.json", bad);
+    const out = join(scratch, "bad-run");
+    const result = await runCli(["run", "--config", badPath, "--out", out], { cwd: rootDirectory });
+    expect(result.code).toBe(2);
+    const text = readFileSync(badPath, "utf8").split("\n");
+    const line = text.findIndex((entry) => entry.includes("\"stpes\"")) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(result.stderr).toContain("bad.json");
+    expect(result.stderr).toMatch(new RegExp(`line ${line}\\b`));
+    expect(result.stderr).toContain("training.stpes");
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -2,6 +2,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import type { Readable } from "node:stream";
+import type * as t from "io-ts";
+import { decodeWith, describeFailure } from "../codecs/decode.js";
 import type { Problem, TaskName } from "../codecs/problem.js";
 import { InputError } from "../errors.js";
 import {
@@ -104,4 +106,13 @@ export async function readProblems(io: CliIo, task: TaskName, path: string | und
     problems.push(loaded.right);
   }
   return problems;
+}
+
+/** Decodes one JSONL record with `codec`; a failure is an {@linkcode InputError} naming file, line and field. */
+export function decodeLine<C extends t.Any>(codec: C, file: string, input: InputLine): t.TypeOf<C> {
+  const decoded = decodeWith(codec)(input.value);
+  if (E.isRight(decoded)) return decoded.right;
+  const field = decoded.left.paths[0];
+  const location = field === undefined ? { file, line: input.line } : { file, line: input.line, field };
+  throw new InputError(location, describeFailure(decoded.left));
 }

@@ -9,6 +9,7 @@ import { createHttpModel } from "../models/http_model.js";
 import type { Model } from "../models/model.js";
 import { createStudentModel } from "../models/student/student_model.js";
 import { createEndpointLimiter } from "../streams/limit_endpoint.js";
+import { type FlagSpecs, type FlagValues, numberFlag, stringFlag } from "./_args.js";
 import type { CliIo } from "./_command.js";
 
 /** How to reach an HTTP endpoint. */
@@ -95,4 +96,30 @@ export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings
   throw new UsageError(
     `Cannot use the model '${spec}': name embedded:PATH, an http(s)://…/v1 URL, or (for experts) scripted`,
   );
+}
+
+/** The flags of a command that talks to an HTTP student. */
+export const HTTP_STUDENT_FLAGS: FlagSpecs = {
+  "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
+  "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
+  rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
+  "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
+  "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
+};
+
+/** The endpoint settings given by {@linkcode HTTP_STUDENT_FLAGS} and `--concurrency`. */
+export function endpointSettingsFromFlags(flags: FlagValues, concurrency: number): EndpointSettings {
+  const rpm = numberFlag(flags, "rpm");
+  const timeoutMs = numberFlag(flags, "timeout-ms");
+  const maxRetries = numberFlag(flags, "max-retries");
+  const modelName = stringFlag(flags, "student-model");
+  const apiKeyEnv = stringFlag(flags, "api-key-env");
+  return {
+    concurrency,
+    ...(rpm === undefined ? {} : { rpm }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+    ...(modelName === undefined ? {} : { modelName }),
+    ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+  };
 }

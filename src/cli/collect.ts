@@ -12,7 +12,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { resolveExpert } from "./_experts.js";
 import { readProblems } from "./_input.js";
-import { resolveModel } from "./_models.js";
+import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { writeOutput } from "./_output.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
@@ -33,15 +33,11 @@ export const collectCommand: Command = {
     iteration: { type: "number", description: "the TriPosT iteration (from 1 on, rollouts self-improve)", placeholder: "N", integer: true, min: 0, defaultText: "0" },
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true, defaultText: "0" },
     concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, defaultText: "16" },
-    rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
-    "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
-    "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
-    "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
-    "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
     "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
     ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all)", placeholder: "R", defaultText: "1.5" },
     weight: { type: "number", description: "loss weight w from the first feedback on", placeholder: "W", min: 0, defaultText: "1.5" },
     resume: { type: "boolean", description: "reuse the completed calls in DIR/journal.jsonl" },
+    ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output" },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
@@ -53,19 +49,7 @@ export const collectCommand: Command = {
     if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
     const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
-    const timeoutMs = numberFlag(args.flags, "timeout-ms");
-    const maxRetries = numberFlag(args.flags, "max-retries");
-    const rpm = numberFlag(args.flags, "rpm");
-    const modelName = stringFlag(args.flags, "student-model");
-    const apiKeyEnv = stringFlag(args.flags, "api-key-env");
-    const student = resolveModel(io, studentSpec, {
-      concurrency,
-      ...(rpm === undefined ? {} : { rpm }),
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(maxRetries === undefined ? {} : { maxRetries }),
-      ...(modelName === undefined ? {} : { modelName }),
-      ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
-    });
+    const student = resolveModel(io, studentSpec, endpointSettingsFromFlags(args.flags, concurrency));
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     mkdirSync(out, { recursive: true });
     const journal = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });

@@ -1,12 +1,11 @@
 import * as E from "fp-ts/lib/Either.js";
 import { Attempt } from "../codecs/attempt.js";
 import type { Critique } from "../codecs/critique.js";
-import { decodeWith, describeFailure } from "../codecs/decode.js";
 import type { Problem } from "../codecs/problem.js";
-import { InputError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
-import { parseJsonlText, readInputText } from "./_input.js";
+import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { toJsonl, writeOutput } from "./_output.js";
 import { taskFromFlag } from "./_task.js";
 import type { Task } from "../tasks/task.js";
@@ -56,13 +55,8 @@ export const critiqueCommand: Command = {
     }
     const { name, text } = await readInputText(io, stringFlag(args.flags, "in"));
     const critiques: Critique[] = [];
-    for (const { line, value } of parseJsonlText(name, text)) {
-      const decoded = decodeWith(Attempt)(value);
-      if (E.isLeft(decoded)) {
-        const field = decoded.left.paths[0];
-        throw new InputError(field === undefined ? { file: name, line } : { file: name, line, field }, describeFailure(decoded.left));
-      }
-      const attempt = decoded.right;
+    for (const input of parseJsonlText(name, text)) {
+      const attempt: Attempt = decodeLine(Attempt, name, input);
       const problem = problemOf(task, attempt);
       const official = format === "compact" && compact !== undefined
         ? compact.toTripost(problem, attempt.attempt)

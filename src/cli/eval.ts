@@ -11,7 +11,7 @@ import { type FormatName, formatFor } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { readProblems } from "./_input.js";
-import { resolveModel } from "./_models.js";
+import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { toJsonl } from "./_output.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
@@ -51,11 +51,7 @@ export const evalCommand: Command = {
     "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
     "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, defaultText: "10" },
     seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
-    "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
-    "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
-    rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
-    "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
-    "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
+    ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output (the summary line is still printed)" },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
@@ -67,19 +63,7 @@ export const evalCommand: Command = {
     const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
-    const rpm = numberFlag(args.flags, "rpm");
-    const timeoutMs = numberFlag(args.flags, "timeout-ms");
-    const maxRetries = numberFlag(args.flags, "max-retries");
-    const modelName = stringFlag(args.flags, "student-model");
-    const apiKeyEnv = stringFlag(args.flags, "api-key-env");
-    const student = resolveModel(io, studentSpec, {
-      concurrency,
-      ...(rpm === undefined ? {} : { rpm }),
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(maxRetries === undefined ? {} : { maxRetries }),
-      ...(modelName === undefined ? {} : { modelName }),
-      ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
-    });
+    const student = resolveModel(io, studentSpec, endpointSettingsFromFlags(args.flags, concurrency));
     const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet") });
     let predictions: Prediction[];
     try {

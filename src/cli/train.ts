@@ -1,7 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { decodeWith, describeFailure } from "../codecs/decode.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { InputError, UsageError } from "../errors.js";
 import { describeCheckpointError, loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
@@ -9,20 +8,16 @@ import { initTfjs } from "../models/student/tfjs.js";
 import { trainStudent } from "../models/student/trainer.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
-import { parseJsonlText, readInputText } from "./_input.js";
+import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { createProgress } from "./_progress.js";
 
 /** Reads and decodes a training JSONL file; a bad line is an InputError naming file, line and field. */
 export async function readTrainingExamples(io: CliIo, path: string): Promise<TrainingExample[]> {
   const { name, text } = await readInputText(io, path);
   const examples: TrainingExample[] = [];
-  for (const { line, value } of parseJsonlText(name, text)) {
-    const decoded = decodeWith(TrainingExample)(value);
-    if (E.isLeft(decoded)) {
-      const field = decoded.left.paths[0];
-      throw new InputError(field === undefined ? { file: name, line } : { file: name, line, field }, describeFailure(decoded.left));
-    }
-    const example = decoded.right;
+  for (const input of parseJsonlText(name, text)) {
+    const example: TrainingExample = decodeLine(TrainingExample, name, input);
+    const line = input.line;
     if (!Number.isInteger(example.weightFrom) || example.weightFrom < 0 || example.weightFrom > example.text.length) {
       throw new InputError({ file: name, line, field: "weightFrom" }, `expected an offset within the text, got ${example.weightFrom}`);
     }

@@ -12,7 +12,10 @@ import type { CliIo, Command } from "./cli/_command.js";
 import { collectCommand } from "./cli/collect.js";
 import { critiqueCommand } from "./cli/critique.js";
 import { evalCommand } from "./cli/eval.js";
+import { exportCommand } from "./cli/export.js";
+import { mergeCommand } from "./cli/merge.js";
 import { problemsCommand } from "./cli/problems.js";
+import { reportCommand } from "./cli/report.js";
 import { runCommand } from "./cli/run.js";
 import { serveCommand } from "./cli/serve.js";
 import { trainCommand } from "./cli/train.js";
@@ -22,9 +25,12 @@ const COMMANDS: readonly Command[] = [
   problemsCommand,
   critiqueCommand,
   collectCommand,
+  mergeCommand,
   trainCommand,
+  exportCommand,
   evalCommand,
   runCommand,
+  reportCommand,
   serveCommand,
 ];
 

@@ -11,3 +11,6 @@ export * from "./models/mod.js";
 export * from "./stages/mod.js";
 export * from "./errors.js";
 export * from "./util/prng.js";
+export * from "./exports/mod.js";
+export * from "./experts/mod.js";
+export * from "./report/mod.js";

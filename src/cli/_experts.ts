@@ -1,14 +1,60 @@
 import { UsageError } from "../errors.js";
+import { llmExpert } from "../experts/llm_expert.js";
 import { type Expert, scriptedExpert } from "../stages/expert.js";
 import type { Task } from "../tasks/task.js";
+import type { Model } from "../models/model.js";
+import type { CliIo } from "./_command.js";
+import { type EndpointSettings, isHttpSpec, resolveModel } from "./_models.js";
 
-/** The expert a spec names. Only `scripted` so far; LLM experts come with their prompts. */
-export function resolveExpert(task: Task, spec: string): Expert {
-  if (spec !== "scripted") {
-    throw new UsageError(`Cannot use the expert '${spec}' yet: only 'scripted' is supported`);
+/**
+ * How to reach an HTTP expert: the CLI's io (for the API key's environment variable) and the
+ * endpoint settings given by `--expert-model` (`modelName`), `--expert-api-key-env` (`apiKeyEnv`)
+ * and the like, as the caller reads them.
+ */
+export interface ExpertSettings extends EndpointSettings {
+  readonly io: CliIo;
+  /** The most tokens per expert call. @default {2048} */
+  readonly maxTokens?: number;
+  /** Wraps the expert's model, e.g. with the run's journal so `--resume` re-issues no completed call. */
+  readonly wrap?: (model: Model) => Model;
+}
+
+/** A resolved expert, what to show of it, and how to release its model. */
+export type ResolvedExpert = Expert & {
+  /** `scripted`, or the endpoint without credentials. */
+  readonly label: string;
+  close(): Promise<void>;
+};
+
+/**
+ * The expert a spec names: `scripted` (the task's scripted FBK and IMP), or an `http(s)://…/v1`
+ * OpenAI-compatible server reached through {@linkcode resolveModel} with `settings`, prompted with
+ * the LLM expert's few-shot prompts (`endpoint` picks raw completions or chat).
+ */
+export function resolveExpert(task: Task, spec: string, settings?: ExpertSettings): ResolvedExpert {
+  if (spec === "scripted") {
+    if (task.critique === undefined || task.improve === undefined) {
+      throw new UsageError(`Cannot use the scripted expert as task '${task.name}' has none: name an LLM expert`);
+    }
+    return { ...scriptedExpert(task), label: "scripted", close: () => Promise.resolve() };
   }
-  if (task.critique === undefined || task.improve === undefined) {
-    throw new UsageError(`Cannot use the scripted expert as task '${task.name}' has none: name an LLM expert`);
+  if (!isHttpSpec(spec)) {
+    throw new UsageError(`Cannot use the expert '${spec}': name scripted or an http(s)://…/v1 URL`);
   }
-  return scriptedExpert(task);
+  if (settings === undefined) {
+    throw new UsageError(`Cannot use the expert '${spec}' here: this command supports only the scripted expert`);
+  }
+  const resolved = resolveModel(settings.io, spec, settings);
+  let expert: Expert;
+  try {
+    expert = llmExpert(settings.wrap === undefined ? resolved.model : settings.wrap(resolved.model), {
+      task,
+      endpoint: settings.endpoint ?? "completions",
+      ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),
+    });
+  } catch (error) {
+    void resolved.close();
+    throw new UsageError(`Cannot use an LLM expert for task '${task.name}': ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { ...expert, label: resolved.label, close: () => resolved.close() };
 }

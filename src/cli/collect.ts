@@ -5,7 +5,9 @@ import { UsageError } from "../errors.js";
 import { journaledModel } from "../models/journaled_model.js";
 import { isFatal } from "../models/errors.js";
 import { collectIteration } from "../stages/collect.js";
-import { JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { inShard, parseShard } from "../stages/shard.js";
+import { type Journal, JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import type { Model } from "../models/model.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import { formatFor, type FormatName } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
@@ -22,11 +24,14 @@ export const collectCommand: Command = {
   name: "collect",
   summary: "roll the student out, edit with the expert, and write trajectories, rejections and training data",
   usage:
-    "tripost collect --task T --student MODEL --expert MODEL --in FILE --out DIR [--concurrency N] [--rpm N] [--timeout-ms N] [--max-retries N] [--resume]",
+    "tripost collect --task T --student MODEL --expert MODEL --in FILE --out DIR [--concurrency N] [--rpm N] [--timeout-ms N] [--max-retries N] [--resume] [--shard i/n]",
   flags: {
     task: { type: "string", description: "the task", placeholder: "T", required: true },
     student: { type: "string", description: "the student: embedded:PATH or http(s)://…/v1", placeholder: "MODEL", required: true },
-    expert: { type: "string", description: "the expert: scripted", placeholder: "MODEL", required: true },
+    expert: { type: "string", description: "the expert: scripted or an http(s)://…/v1 URL", placeholder: "MODEL", required: true },
+    "expert-model": { type: "string", description: "the served model name of an HTTP expert", placeholder: "NAME" },
+    "expert-api-key-env": { type: "string", description: "the environment variable holding the HTTP expert's API key", placeholder: "VAR" },
+    "expert-endpoint": { type: "string", description: "how to call an HTTP expert", choices: ["completions", "chat"], defaultText: "completions" },
     in: { type: "string", description: "problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
     out: { type: "string", description: "the output directory", placeholder: "DIR", required: true },
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
@@ -37,22 +42,44 @@ export const collectCommand: Command = {
     ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all)", placeholder: "R", defaultText: "1.5" },
     weight: { type: "number", description: "loss weight w from the first feedback on", placeholder: "W", min: 0, defaultText: "1.5" },
     resume: { type: "boolean", description: "reuse the completed calls in DIR/journal.jsonl" },
+    shard: { type: "string", description: "collect only shard i of n (by a hash of the id); join with 'tripost merge'", placeholder: "i/n" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output" },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
     const studentSpec = stringFlag(args.flags, "student") as string;
-    const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string);
     const formatName = (stringFlag(args.flags, "format") ?? (studentSpec.startsWith("embedded:") ? "compact" : "tripost")) as FormatName;
     const format = formatFor(task, formatName);
     if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
-    const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
+    const shardText = stringFlag(args.flags, "shard");
+    const shard = shardText === undefined ? undefined : parseShard(shardText);
+    if (shard !== undefined && shard._tag === "Left") throw new UsageError(`Cannot use '--shard ${shardText}' as ${shard.left}`);
+    const allProblems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
+    const problems = shard === undefined
+      ? allProblems
+      : allProblems.filter((problem) => inShard(problem.id, shard.right.index, shard.right.count));
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const student = resolveModel(io, studentSpec, endpointSettingsFromFlags(args.flags, concurrency));
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
+    const expertModelName = stringFlag(args.flags, "expert-model");
+    const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
+    const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string, {
+      io,
+      concurrency,
+      endpoint: (stringFlag(args.flags, "expert-endpoint") ?? "completions") as "completions" | "chat",
+      ...(expertModelName === undefined ? {} : { modelName: expertModelName }),
+      ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
+      // The journal opens after every usage check; the expert's calls go through it once it does.
+      wrap: (model) => {
+        let wrapped: Model | undefined;
+        return (request) => (wrapped ??= journaledModel(model, journal))(request);
+      },
+    });
     mkdirSync(out, { recursive: true });
-    const journal = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
+    const journal: Journal<JournalEntry> = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
+
+
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet") });
     try {
       const iteration = numberFlag(args.flags, "iteration") ?? 0;
@@ -72,7 +99,18 @@ export const collectCommand: Command = {
       await writeJsonl(join(out, "trajectories.jsonl"), result.trajectories);
       await writeJsonl(join(out, "rejections.jsonl"), result.rejections);
       await writeJsonl(join(out, "train.jsonl"), result.examples);
-      const stats = { task: task.name, student: student.label, format: formatName, iteration, ...result.stats };
+      await writeJsonl(join(out, "examples.jsonl"), result.unbalancedExamples);
+      const positions = shard === undefined ? undefined : Object.fromEntries(
+        allProblems.flatMap((problem, position) => inShard(problem.id, shard.right.index, shard.right.count) ? [[problem.id, position]] : []),
+      );
+      const stats = {
+        task: task.name,
+        student: student.label,
+        format: formatName,
+        iteration,
+        ...(shard === undefined ? {} : { shard: { ...shard.right, positions } }),
+        ...result.stats,
+      };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(
         `${result.trajectories.length} trajectories, ${result.rejections.length} rejections, ${result.examples.length} training examples (p = ${
@@ -82,6 +120,7 @@ export const collectCommand: Command = {
     } finally {
       journal.close();
       await student.close();
+      await expert.close();
     }
   },
 };

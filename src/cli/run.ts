@@ -16,6 +16,7 @@ import { resolveExpert } from "./_experts.js";
 import { readProblems } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { createProgress, type Progress } from "./_progress.js";
+import { writeRunReport } from "./report.js";
 import { taskFromFlag } from "./_task.js";
 import { embeddedPath } from "./train.js";
 
@@ -89,10 +90,20 @@ export const runCommand: Command = {
     const task = taskFromFlag(config.task);
     const format = formatFor(task, config.student.format);
     if (format._tag === "Left") throw new UsageError(`Cannot run as ${format.left}`);
-    if (typeof config.expert !== "string") {
-      throw new UsageError("Cannot run with an LLM expert yet: only 'scripted' is supported");
-    }
-    const expert = resolveExpert(task, config.expert);
+    const expertConfig = config.expert;
+    // An HTTP expert's calls are not journaled by `run` yet: a resumed run asks it again.
+    const expert = typeof expertConfig === "string"
+      ? resolveExpert(task, expertConfig)
+      : resolveExpert(task, expertConfig.url, {
+        io,
+        concurrency: expertConfig.concurrency ?? config.concurrency,
+        ...(expertConfig.model === undefined ? {} : { modelName: expertConfig.model }),
+        ...(expertConfig.apiKeyEnv === undefined ? {} : { apiKeyEnv: expertConfig.apiKeyEnv }),
+        ...(expertConfig.endpoint === undefined ? {} : { endpoint: expertConfig.endpoint }),
+        ...(expertConfig.rpm === undefined ? {} : { rpm: expertConfig.rpm }),
+        ...(expertConfig.timeoutMs === undefined ? {} : { timeoutMs: expertConfig.timeoutMs }),
+        ...(expertConfig.maxRetries === undefined ? {} : { maxRetries: expertConfig.maxRetries }),
+      });
     const initialCheckpoint = embeddedPath(io, config.student.spec, "student");
     const resume = booleanFlag(args.flags, "resume");
     const outDir = resolve(io.cwd, stringFlag(args.flags, "out") ?? defaultOutDir());
@@ -134,5 +145,7 @@ export const runCommand: Command = {
       { config, outDir, resume, onEvent: progressPrinter(io, quiet) },
     );
     io.stdout.write(`${formatResultsTable(result.rows)}\n\nRun directory: ${outDir}\n`);
+    await expert.close();
+    io.stdout.write(`Report: ${await writeRunReport(io, outDir)}\n`);
   },
 };

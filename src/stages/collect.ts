@@ -87,6 +87,11 @@ export interface CollectResult {
   readonly laterPasses: { readonly pass: number; readonly trajectories: Trajectory[]; readonly rejections: Rejection[] }[];
   /** The training set: rebalanced, with gold added, shuffled. */
   readonly examples: TrainingExample[];
+  /**
+   * The examples before rebalancing: every pass's split examples (pass by pass, in input order),
+   * then the gold candidates of the problems (in input order). `tripost merge` rebalances shards from these.
+   */
+  readonly unbalancedExamples: TrainingExample[];
   readonly stats: CollectStats;
 }
 
@@ -193,6 +198,7 @@ export function collectIteration(
     const rejectionCounts: Record<string, number> = {};
     const before: Record<string, number> = {};
     let examples: TrainingExample[] = [];
+    const unbalanced: TrainingExample[] = [];
     let seenTexts = new Set<string>();
     let passes = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
@@ -214,6 +220,7 @@ export function collectIteration(
           passExamples.push(example);
         }
       }
+      unbalanced.push(...passExamples);
       const balanced = rebalanceExamples(passExamples, { improveDataRatio, seed: `${seed}/${iteration}/${pass}`, seenTexts });
       examples = [...examples, ...balanced.examples];
       seenTexts = balanced.seenTexts;
@@ -232,6 +239,7 @@ export function collectIteration(
       rejections: passRecords[0]?.rejections ?? [],
       laterPasses: passRecords.slice(1),
       examples: withGold.examples,
+      unbalancedExamples: [...unbalanced, ...gold],
       stats: {
         problems: problems.length,
         passes,

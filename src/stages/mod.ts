@@ -15,3 +15,4 @@ export * from "./split.js";
 export * from "./when_right.js";
 export * from "./evaluate.js";
 export * from "./tripost_loop.js";
+export * from "./shard.js";

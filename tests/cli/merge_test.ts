@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { firstValueFrom } from "rxjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
+import { loadCassette, replayModel } from "../../src/models/cassette.js";
+import type { CassetteServer } from "../_helpers/run_cassette_server.mjs";
+import { startCassetteServer } from "../_helpers/run_cassette_server.mjs";
+import { rootDirectory } from "../_helpers/child_run.js";
+import { runCli } from "../_helpers/cli_io.js";
+
+const fixture = join(rootDirectory, "fixtures/cassettes/collect-msa");
+const problemsPath = join(fixture, "problems.jsonl");
+const cassette = loadCassette(join(fixture, "cassette.jsonl"));
+
+function replayAnswer(): (request: ModelRequest) => Promise<ModelResponse | undefined> {
+  const replay = replayModel(cassette);
+  return (request) => firstValueFrom(replay(request));
+}
+
+let server: CassetteServer;
+let scratch: string;
+
+beforeAll(async () => {
+  server = await startCassetteServer(replayAnswer());
+  scratch = mkdtempSync(join(tmpdir(), "tripost-merge-cli-"));
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function collect(name: string, extra: string[]): Promise<string> {
+  server.answer = replayAnswer();
+  server.reset();
+  const out = join(scratch, name);
+  const result = await runCli([
+    "collect",
+    "--task",
+    "multistep_arithmetic",
+    "--student",
+    server.url,
+    "--expert",
+    "scripted",
+    "--format",
+    "compact",
+    "--in",
+    problemsPath,
+    "--out",
+    out,
+    "--concurrency",
+    "4",
+    "--max-tokens",
+    "64",
+    "--max-retries",
+    "0",
+    "--quiet",
+    ...extra,
+  ], { cwd: rootDirectory });
+  expect(server.misses, "the replay server met calls the cassette does not hold").toEqual([]);
+  expect(result.code, result.stderr).toBe(0);
+  return out;
+}
+
+function text(directory: string, file: string): string {
+  return readFileSync(join(directory, file), "utf8");
+}
+
+function ids(directory: string, file: string): string[] {
+  return text(directory, file).split("\n").filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+}
+
+describe("tripost merge", () => {
+  it("tripost collect --shard i/3 then tripost merge gives the unsharded collection's trajectories, rejections and training set", async () => {
+    const whole = await collect("whole", []);
+    const shards = [];
+    for (let index = 1; index <= 3; index++) shards.push(await collect(`shard-${index}`, ["--shard", `${index}/3`]));
+    const inputIds = ids(fixture, "problems.jsonl");
+    const shardIds = shards.map((shard) => [...ids(shard, "trajectories.jsonl"), ...ids(shard, "rejections.jsonl")]);
+    expect(shardIds.flat().sort()).toEqual([...inputIds].sort());
+    expect(shardIds.filter((list) => list.length > 0).length, "the 12 problems fall in more than one shard").toBeGreaterThan(1);
+    const merged = join(scratch, "merged");
+    const result = await runCli(["merge", ...shards, "--out", merged], { cwd: rootDirectory });
+    expect(result.code, result.stderr).toBe(0);
+    for (const file of ["trajectories.jsonl", "rejections.jsonl", "examples.jsonl", "train.jsonl"]) {
+      expect(text(merged, file), file).toBe(text(whole, file));
+    }
+    const stats = JSON.parse(text(merged, "stats.json")) as { problems: number; rebalance: unknown };
+    const wholeStats = JSON.parse(text(whole, "stats.json")) as { problems: number; rebalance: unknown };
+    expect(stats.problems).toBe(wholeStats.problems);
+    expect(stats.rebalance).toEqual(wholeStats.rebalance);
+  });
+
+  it("tripost merge refuses overlapping shards with exit 2", async () => {
+    const shard = join(scratch, "shard-1");
+    if (!existsSync(shard)) await collect("shard-1", ["--shard", "1/3"]);
+    const result = await runCli(["merge", shard, shard, "--out", join(scratch, "overlap")], { cwd: rootDirectory });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/overlap/);
+  });
+
+  it("tripost collect --shard refuses i outside [1, n] with exit 2", async () => {
+    const result = await runCli(["collect", "--task", "multistep_arithmetic", "--student", server.url, "--expert", "scripted", "--in", problemsPath, "--out", join(scratch, "bad"), "--shard", "4/3"], {
+      cwd: rootDirectory,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--shard 4\/3/);
+  });
+});

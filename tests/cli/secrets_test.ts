@@ -1,0 +1,137 @@
+import * as E from "fp-ts/lib/Either.js";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
+import { compactFormat } from "../../src/tasks/trajectory_format.js";
+import { runCli } from "../_helpers/cli_io.js";
+import { type OpenAiServer, startOpenAiServer } from "../_helpers/openai_server.js";
+
+/** The secret: distinctive, so any copy of it (or of a long part of it) is found. */
+const KEY = "sk-tripost-SECRET-9f3c2a7b5e1d4c6a8b0e";
+const ENV = { TRIPOST_TEST_KEY: KEY };
+const task = multistepArithmetic;
+const compact = compactFormat(task)!;
+const problems = task.generate({ count: 6, seed: 5, difficulty: "easy" });
+
+/** Compact attempts keyed by prompt: right on even problems, a wrong last step on odd ones. */
+function attemptTable(): Map<string, string> {
+  const table = new Map<string, string>();
+  problems.forEach((problem, index) => {
+    const right = E.getOrElse(() => "")(compact.fromOfficial(problem, task.solve(problem)));
+    const lines = right.split("\n");
+    if (index % 2 === 1) lines[lines.length - 1] = `A:${Number(problem.answer) + 1}`;
+    table.set(compact.prompt(problem), lines.join("\n"));
+  });
+  return table;
+}
+
+function filesUnder(directory: string): string[] {
+  const files: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current)) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(directory);
+  return files.sort();
+}
+
+/** The files (relative to `directory`) that hold the key or a 12-character piece of its secret part. */
+function filesWithKey(directory: string): string[] {
+  const pieces = [KEY, KEY.slice(3, 15), KEY.slice(-12)];
+  return filesUnder(directory).filter((path) => {
+    const text = readFileSync(path).toString("latin1");
+    return pieces.some((piece) => text.includes(piece));
+  }).map((path) => relative(directory, path));
+}
+
+let server: OpenAiServer;
+let refusing: OpenAiServer;
+let workspace: string;
+
+beforeAll(async () => {
+  const table = attemptTable();
+  server = await startOpenAiServer({
+    apiKey: KEY,
+    handler: (context) => {
+      const n = typeof context.body["n"] === "number" ? context.body["n"] : 1;
+      const text = table.get(context.key) ?? "A:0";
+      return { texts: Array.from({ length: n }, () => text), finishReason: "stop" };
+    },
+  });
+  // Expects another key, and (like real endpoints) echoes the key it was given in its 401 body.
+  refusing = await startOpenAiServer({ apiKey: "sk-some-other-key" });
+  workspace = mkdtempSync(join(tmpdir(), "tripost-secrets-"));
+  writeFileSync(join(workspace, "problems.jsonl"), problems.map((problem) => `${JSON.stringify(problem)}\n`).join(""));
+});
+
+afterAll(async () => {
+  await server.close();
+  await refusing.close();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+function collectArgs(url: string, out: string): string[] {
+  return [
+    "collect", "--task", "multistep_arithmetic", "--student", url, "--api-key-env", "TRIPOST_TEST_KEY", "--expert", "scripted",
+    "--format", "compact", "--in", "problems.jsonl", "--out", out, "--max-retries", "0",
+  ];
+}
+
+function evalArgs(url: string, out: string): string[] {
+  return [
+    "eval", "--task", "multistep_arithmetic", "--student", url, "--api-key-env", "TRIPOST_TEST_KEY", "--format", "compact",
+    "--in", "problems.jsonl", "--out", out, "--max-retries", "0",
+  ];
+}
+
+describe("secrets", () => {
+  it("tripost collect with an API key from the environment writes the key to no file, log or error", async () => {
+    const result = await runCli(collectArgs(server.url, "collect"), { cwd: workspace, env: ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(server.counts.answered).toBeGreaterThan(0);
+    const out = join(workspace, "collect");
+    expect(filesUnder(out).map((path) => relative(out, path))).toEqual(expect.arrayContaining(["trajectories.jsonl", "train.jsonl", "stats.json", "journal.jsonl"]));
+    expect(readFileSync(join(out, "trajectories.jsonl"), "utf8").trim()).not.toBe("");
+    expect(filesWithKey(out)).toEqual([]);
+    expect(result.stdout).not.toContain(KEY);
+    expect(result.stderr).not.toContain(KEY);
+  });
+
+  it("tripost eval with an API key from the environment writes the key to no file, log or error", async () => {
+    const result = await runCli(evalArgs(server.url, "eval"), { cwd: workspace, env: ENV });
+    expect(result.code, result.stderr).toBe(0);
+    const out = join(workspace, "eval");
+    expect(filesUnder(out).map((path) => relative(out, path))).toEqual(expect.arrayContaining(["predictions.jsonl", "metrics.json"]));
+    expect(filesWithKey(out)).toEqual([]);
+    expect(result.stdout).not.toContain(KEY);
+    expect(result.stderr).not.toContain(KEY);
+  });
+
+  it("tripost collect and eval refused with 401 exit 1 without the key in the error or the files", async () => {
+    for (const [name, args] of [["collect", collectArgs(refusing.url, "refused-collect")], ["eval", evalArgs(refusing.url, "refused-eval")]] as const) {
+      const result = await runCli(args, { cwd: workspace, env: ENV });
+      expect(result.code, `${name}: ${result.stderr}`).toBe(1);
+      expect(result.stderr).toMatch(/401|key|auth/i);
+      expect(result.stderr).not.toContain(KEY);
+      expect(result.stderr).not.toContain(KEY.slice(3, 15));
+      expect(result.stdout).not.toContain(KEY);
+    }
+    const files = filesUnder(workspace).filter((path) => /refused-/.test(path));
+    expect(files.filter((path) => readFileSync(path).toString("latin1").includes(KEY.slice(3, 15)))).toEqual([]);
+  });
+
+  it("the 401 server does echo the key it was given, so the check above can fail", async () => {
+    const response = await fetch(`${refusing.url}/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", prompt: "p" }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain(KEY);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { PassThrough } from "node:stream";
+import { resolveExpert } from "../../src/cli/_experts.js";
+import type { CliIo } from "../../src/cli/_command.js";
+import { UsageError } from "../../src/errors.js";
+import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
+import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
+
+const io: CliIo = {
+  stdin: new PassThrough(),
+  stdout: new PassThrough(),
+  stderr: new PassThrough(),
+  env: { EXPERT_KEY: "secret" },
+  cwd: process.cwd(),
+  isTty: false,
+};
+
+describe("resolveExpert()", () => {
+  it("resolveExpert() still resolves the scripted expert with two arguments", async () => {
+    const expert = resolveExpert(multistepArithmetic, "scripted");
+    expect(expert.label).toBe("scripted");
+    await expert.close();
+  });
+
+  it("resolveExpert() builds an LLM expert for an http(s)://…/v1 spec with settings", async () => {
+    const expert = resolveExpert(wordSorting, "http://127.0.0.1:9/v1", { io, modelName: "big", apiKeyEnv: "EXPERT_KEY", endpoint: "chat" });
+    expect(expert.label).toBe("http://127.0.0.1:9/v1");
+    expect(typeof expert.critique).toBe("function");
+    await expert.close();
+  });
+
+  it("resolveExpert() rejects an HTTP spec without settings, an unknown spec, and a task without examples", () => {
+    expect(() => resolveExpert(wordSorting, "http://127.0.0.1:9/v1")).toThrow(UsageError);
+    expect(() => resolveExpert(wordSorting, "gpt4")).toThrow(UsageError);
+    expect(() => resolveExpert({ ...wordSorting, name: "logical_deduction" }, "http://127.0.0.1:9/v1", { io })).toThrow(UsageError);
+    expect(() => resolveExpert(wordSorting, "http://127.0.0.1:9/v1", { io, apiKeyEnv: "MISSING" })).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,102 @@
+import * as E from "fp-ts/lib/Either.js";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunData, loadRun } from "../../src/report/load_run.js";
+import { renderReport, seriesOf, weightedSpanHtml } from "../../src/report/render_report.js";
+import { INJECTION, writeRunFixture } from "./_run_fixture.js";
+
+let directory: string;
+let run: RunData;
+let html: string;
+
+beforeAll(() => {
+  directory = writeRunFixture();
+  const loaded = loadRun(directory);
+  if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+  run = loaded.right;
+  html = renderReport(run);
+});
+
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function section(id: string): string {
+  const match = new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`).exec(html);
+  if (match === null) throw new Error(`no section ${id}`);
+  return match[1] as string;
+}
+
+describe("renderReport", () => {
+  it("renderReport() is self-contained: no script, no external resource", () => {
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<[^>]*\b(src|href)\s*=/i);
+    expect(html.replace(/<title>[^<]*<\/title>/g, "")).not.toMatch(/<[^>]*https?:\/\//);
+    expect(html).not.toMatch(/@import|url\(/);
+  });
+
+  it("renderReport() escapes every text from the run", () => {
+    expect(html).not.toContain(INJECTION);
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+  });
+
+  it("renderReport() draws accuracy (seen, unseen, total) and self-improvement per method", () => {
+    const accuracy = section("accuracy");
+    expect(accuracy.match(/<svg/g)).toHaveLength(3);
+    for (const key of ["seen", "unseen", "total"]) expect(accuracy).toContain(`Accuracy (${key}) per iteration`);
+    // tripost and lmsi, each starting from M0.
+    expect(accuracy.match(/<polyline/g)).toHaveLength(6);
+    expect(section("self-improvement").match(/<svg/g)).toHaveLength(2);
+  });
+
+  it("renderReport() shows the data mix with p and the rejections by type", () => {
+    const mix = section("data-mix");
+    expect(mix).toContain("<svg");
+    expect(mix).toMatch(/<td>8<\/td><td>2<\/td><td>1<\/td><td>3<\/td><td>0.4<\/td>/);
+    const rejections = section("rejections");
+    expect(rejections).toContain("<td>format-error</td><td>1</td><td>1</td>");
+    expect(rejections).toContain("&lt;script&gt;");
+  });
+
+  it("renderReport() shows attempt, feedback and update distinctly, with the weighted span", () => {
+    const trajectories = section("trajectories");
+    expect(trajectories).toMatch(/class="part attempt by-student"><div class="label">Attempt<\/div><pre>STUDENT-ATTEMPT/);
+    expect(trajectories).toMatch(/class="part feedback by-expert"><div class="label">Feedback<\/div><pre>EXPERT-FEEDBACK/);
+    expect(trajectories).toMatch(/class="part update by-expert"><div class="label">Update 1<\/div><pre>EXPERT-UPDATE/);
+    expect(trajectories).toContain(`<mark class="weighted" title="weight 1.5">WEIGHTED-SPAN</mark>`);
+  });
+
+  it("renderReport() counts model calls and tokens per step and model", () => {
+    expect(section("calls")).toContain("<tr><td>iteration-1</td><td>student</td><td>2</td><td>2</td><td>20</td><td>10</td></tr>");
+  });
+
+  it("renderReport() shows the seed and the config", () => {
+    expect(html).toContain("seed 7");
+    expect(section("config")).toContain("&quot;task&quot;: &quot;multistep_arithmetic&quot;");
+  });
+
+  it("renderReport() is deterministic and independent of where the run lies", () => {
+    expect(renderReport({ ...run, directory: "/elsewhere" })).toBe(html);
+    expect(html).not.toContain(directory);
+  });
+});
+
+describe("weightedSpanHtml", () => {
+  it("weightedSpanHtml() marks the text from weightFrom on and escapes both parts", () => {
+    expect(weightedSpanHtml({ id: "a", kind: "improvement", text: "a<b|c&d", weightFrom: 4, weight: 2, weightBefore: 0 })).toBe(
+      `<pre class="example" data-kind="improvement"><span class="unweighted" title="weight 0">a&lt;b|</span><mark class="weighted" title="weight 2">c&amp;d</mark></pre>`,
+    );
+    expect(weightedSpanHtml({ id: "a", kind: "gold", text: "abc", weightFrom: 0, weight: 1 })).not.toContain("unweighted");
+    expect(weightedSpanHtml({ id: "a", kind: "gold", text: "abc", weightFrom: 3, weight: 1 })).not.toContain("<mark");
+  });
+});
+
+describe("seriesOf", () => {
+  it("seriesOf() starts every method at M0", () => {
+    const series = seriesOf(run.rows, (row) => row.total);
+    expect(series.map((line) => line.name)).toEqual(["tripost", "lmsi"]);
+    expect(series[0]?.points).toEqual([{ x: 0, y: 0.3 }, { x: 1, y: 0.4 }, { x: 2, y: 0.5 }]);
+  });
+});

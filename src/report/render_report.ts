@@ -1,5 +1,5 @@
 /**
- * The run report: one self-contained HTML page (inline CSS and SVG, no script, no network) with
+ * The run report: one self-contained HTML page (inline CSS, Chart.js inlined, no network) with
  * accuracy per iteration and method, self-improvement, the training data mix, rejections, a few
  * example trajectories with their weighted spans, and the run's config.
  *
@@ -9,7 +9,8 @@ import type { TrainingExample } from "../codecs/training_example.js";
 import type { Trajectory } from "../codecs/trajectory.js";
 import { escapeHtml } from "./escape_html.js";
 import type { IterationData, ModelCallCount, ReportRow, RunData } from "./load_run.js";
-import { type LineSeries, lineChartSvg, stackedBarChartSvg } from "./svg_chart.js";
+import { chartJsSource } from "./chart_js_source.js";
+import { CHART_BOOTSTRAP, type ChartSpec, chartCanvas, type LineSeries, lineChartSpec, scriptSafeJson, stackedBarChartSpec } from "./charts.js";
 
 /** The kinds of training examples, in the order the mix shows them. */
 export const EXAMPLE_KINDS = ["improvement", "terminal", "correct", "gold"] as const;
@@ -18,8 +19,7 @@ const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.4}
 h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
 .meta{color:#555}.charts{display:flex;flex-wrap:wrap;gap:1rem}
-.chart{background:#fff;border:1px solid #e5e5e5}.chart .grid{stroke:#eee}.chart .tick,.chart .legend{font-size:11px;fill:#444}
-.chart .chart-title{font-size:13px;font-weight:600}
+.chart{background:#fff;border:1px solid #e5e5e5;margin:0;padding:4px}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.2rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
 pre{white-space:pre-wrap;word-break:break-word;margin:.2rem 0;font-size:12px}
 .trajectory{border:1px solid #ccc;border-radius:6px;padding:.6rem;margin:1rem 0}
@@ -44,6 +44,12 @@ function methodsOf(rows: readonly ReportRow[]): string[] {
   return [...new Set(rows.map((row) => row.method))];
 }
 
+/** Records a chart's spec and returns its canvas. */
+function add(specs: ChartSpec[], spec: ChartSpec): string {
+  specs.push(spec);
+  return chartCanvas(spec);
+}
+
 /** One line per method (M0 as the common start), of `value` per iteration. */
 export function seriesOf(rows: readonly ReportRow[], value: (row: ReportRow) => number | null): LineSeries[] {
   const start = rows.find((row) => row.method === "M0");
@@ -57,9 +63,9 @@ export function seriesOf(rows: readonly ReportRow[], value: (row: ReportRow) => 
   }));
 }
 
-function accuracySection(rows: readonly ReportRow[]): string {
+function accuracySection(rows: readonly ReportRow[], specs: ChartSpec[]): string {
   const charts = (["seen", "unseen", "total"] as const).map((key) =>
-    lineChartSvg(seriesOf(rows, (row) => row[key]), { title: `Accuracy (${key}) per iteration`, yMax: 1, formatY: percent })
+    add(specs, lineChartSpec(`chart-accuracy-${key}`, seriesOf(rows, (row) => row[key]), { title: `Accuracy (${key}) per iteration`, yMax: 1, percent: true }))
   );
   const table = `<table><thead><tr><th>method</th><th>iteration</th><th>seen</th><th>unseen</th><th>total</th><th>SI frequency</th><th>SI contribution</th><th>examples</th><th>steps</th></tr></thead><tbody>${
     rows.map((row) =>
@@ -71,23 +77,27 @@ function accuracySection(rows: readonly ReportRow[]): string {
   return `<section id="accuracy"><h2>Accuracy</h2><div class="charts">${charts.join("")}</div>${table}</section>`;
 }
 
-function selfImprovementSection(rows: readonly ReportRow[]): string {
+function selfImprovementSection(rows: readonly ReportRow[], specs: ChartSpec[]): string {
   const charts = [
-    lineChartSvg(seriesOf(rows, (row) => row.selfImprovementFrequency), { title: "Self-improvement frequency", yMax: 1, formatY: percent }),
-    lineChartSvg(seriesOf(rows, (row) => row.selfImprovementContribution), { title: "Self-improvement contribution", yMax: 1, formatY: percent }),
+    add(specs, lineChartSpec("chart-si-frequency", seriesOf(rows, (row) => row.selfImprovementFrequency), { title: "Self-improvement frequency", yMax: 1, percent: true })),
+    add(specs, lineChartSpec("chart-si-contribution", seriesOf(rows, (row) => row.selfImprovementContribution), { title: "Self-improvement contribution", yMax: 1, percent: true })),
   ];
   return `<section id="self-improvement"><h2>Self-improvement</h2><p class="meta">Frequency: share of test questions on which the student wrote an error feedback and an update. Contribution: share of correct answers reached by such an update from a wrong first attempt.</p><div class="charts">${
     charts.join("")
   }</div></section>`;
 }
 
-function dataMixSection(iterations: readonly IterationData[]): string {
+function dataMixSection(iterations: readonly IterationData[], specs: ChartSpec[]): string {
   const withStats = iterations.filter((iteration) => iteration.stats !== undefined);
   if (withStats.length === 0) return `<section id="data-mix"><h2>Training data mix</h2><p>No stats.json in this run.</p></section>`;
-  const chart = stackedBarChartSvg(
-    withStats.map((iteration) => `iteration ${iteration.iteration}`),
-    EXAMPLE_KINDS.map((kind) => ({ name: kind, values: withStats.map((iteration) => iteration.stats?.rebalance[kind] ?? 0) })),
-    { title: "Training examples per iteration (after rebalancing)" },
+  const chart = add(
+    specs,
+    stackedBarChartSpec(
+      "chart-data-mix",
+      withStats.map((iteration) => `iteration ${iteration.iteration}`),
+      EXAMPLE_KINDS.map((kind) => ({ name: kind, values: withStats.map((iteration) => iteration.stats?.rebalance[kind] ?? 0) })),
+      { title: "Training examples per iteration (after rebalancing)" },
+    ),
   );
   const table = `<table><thead><tr><th>iteration</th>${EXAMPLE_KINDS.map((kind) => `<th>${kind}</th>`).join("")}<th>p (realised)</th><th>duplicates removed</th><th>problems</th><th>passes</th></tr></thead><tbody>${
     withStats.map((iteration) => {
@@ -100,13 +110,17 @@ function dataMixSection(iterations: readonly IterationData[]): string {
   return `<section id="data-mix"><h2>Training data mix</h2><p class="meta">p is the realised share of improvement examples in the iteration's training data.</p><div class="charts">${chart}</div>${table}</section>`;
 }
 
-function rejectionsSection(iterations: readonly IterationData[]): string {
+function rejectionsSection(iterations: readonly IterationData[], specs: ChartSpec[]): string {
   const types = [...new Set(iterations.flatMap((iteration) => Object.keys(iteration.rejectionsByType)))].sort();
   if (types.length === 0) return `<section id="rejections"><h2>Rejections</h2><p>No rejections recorded.</p></section>`;
-  const chart = stackedBarChartSvg(
-    iterations.map((iteration) => `iteration ${iteration.iteration}`),
-    types.map((type) => ({ name: type, values: iterations.map((iteration) => iteration.rejectionsByType[type] ?? 0) })),
-    { title: "Rejections by type (all passes)", width: 520 },
+  const chart = add(
+    specs,
+    stackedBarChartSpec(
+      "chart-rejections",
+      iterations.map((iteration) => `iteration ${iteration.iteration}`),
+      types.map((type) => ({ name: type, values: iterations.map((iteration) => iteration.rejectionsByType[type] ?? 0) })),
+      { title: "Rejections by type (all passes)" },
+    ),
   );
   const table = `<table><thead><tr><th>type</th>${iterations.map((iteration) => `<th>iteration ${iteration.iteration}</th>`).join("")}</tr></thead><tbody>${
     types.map((type) => `<tr><td>${escapeHtml(type)}</td>${iterations.map((iteration) => `<td>${iteration.rejectionsByType[type] ?? 0}</td>`).join("")}</tr>`).join("")
@@ -161,8 +175,9 @@ function callsSection(calls: readonly ModelCallCount[]): string {
 }
 
 /**
- * Renders the HTML report of a run: pure, deterministic, and self-contained (inline CSS and SVG,
- * no script, no external resource). All text from the run is escaped. The run directory's path
+ * Renders the HTML report of a run: pure, deterministic, and self-contained (inline CSS, Chart.js
+ * inlined with the chart data as JSON, no external resource). All text from the run is escaped,
+ * in the markup as HTML and in the chart data as script-safe JSON. The run directory's path
  * is left out, so the same run renders the same bytes wherever it lies (and shares no local path).
  *
  * @example Render a loaded run
@@ -178,6 +193,13 @@ export function renderReport(run: RunData): string {
     `${run.iterations.length} iteration${run.iterations.length === 1 ? "" : "s"}`,
     `methods: ${escapeHtml(methodsOf(run.rows).join(", ") || "none")}`,
   ].join(" · ");
+  const specs: ChartSpec[] = [];
+  const sections = [
+    accuracySection(run.rows, specs),
+    selfImprovementSection(run.rows, specs),
+    dataMixSection(run.iterations, specs),
+    rejectionsSection(run.iterations, specs),
+  ].join("\n");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -189,13 +211,13 @@ export function renderReport(run: RunData): string {
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">${meta}</p>
-${accuracySection(run.rows)}
-${selfImprovementSection(run.rows)}
-${dataMixSection(run.iterations)}
-${rejectionsSection(run.iterations)}
+${sections}
 ${trajectoriesSection(run.iterations)}
 ${callsSection(run.calls)}
 <section id="config"><h2>Config</h2><pre>${escapeHtml(JSON.stringify(run.config, null, 2) ?? "null")}</pre></section>
+<script type="application/json" id="chart-specs">${scriptSafeJson(specs)}</script>
+<script>${chartJsSource()}</script>
+<script>${CHART_BOOTSTRAP}</script>
 </body>
 </html>
 `;

@@ -21,7 +21,7 @@ describe("tripost report", () => {
     expect(result.stdout).toBe(`Report: ${path}\n`);
     const html = readFileSync(path, "utf8");
     expect(html).toMatch(/^<!DOCTYPE html>/);
-    expect(html.match(/<svg/g)?.length).toBe(7);
+    expect(html.match(/<canvas/g)?.length).toBe(7);
   });
 
   it("tripost report --out writes elsewhere, relative to the working directory", async () => {

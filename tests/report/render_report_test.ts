@@ -28,12 +28,27 @@ function section(id: string): string {
 }
 
 describe("renderReport", () => {
-  it("renderReport() is self-contained: no script, no external resource", () => {
+  it("renderReport() is self-contained: inline scripts only, no external resource", () => {
     expect(html).toMatch(/^<!DOCTYPE html>/);
-    expect(html).not.toMatch(/<script/i);
-    expect(html).not.toMatch(/<[^>]*\b(src|href)\s*=/i);
-    expect(html.replace(/<title>[^<]*<\/title>/g, "")).not.toMatch(/<[^>]*https?:\/\//);
-    expect(html).not.toMatch(/@import|url\(/);
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map((match) => match[1])).toEqual([` type="application/json" id="chart-specs"`, "", ""]);
+    expect(scripts[1]?.[2]).toContain("Chart.js v4");
+    const markup = html.replace(/<script[^>]*>[\s\S]*?<\/script>/g, "");
+    expect(markup).not.toMatch(/<script/i);
+    expect(markup).not.toMatch(/<[^>]*\b(src|href)\s*=/i);
+    expect(markup.replace(/<title>[^<]*<\/title>/g, "")).not.toMatch(/<[^>]*https?:\/\//);
+    expect(markup).not.toMatch(/@import|url\(/);
+  });
+
+  it("renderReport() embeds the chart specs as script-safe JSON, one per canvas", () => {
+    const json = /<script type="application\/json" id="chart-specs">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "";
+    expect(json).not.toMatch(/[<>&]/);
+    const specs = JSON.parse(json) as { id: string; datasets: { label: string }[] }[];
+    const canvases = [...html.matchAll(/<canvas id="([^"]+)"/g)].map((match) => match[1]);
+    expect(specs.map((spec) => spec.id)).toEqual(canvases);
+    expect(canvases).toHaveLength(7);
+    // The hostile rejection type reaches the chart data intact, but only as escaped JSON.
+    expect(specs.flatMap((spec) => spec.datasets.map((set) => set.label))).toContain(INJECTION);
   });
 
   it("renderReport() escapes every text from the run", () => {
@@ -44,16 +59,24 @@ describe("renderReport", () => {
 
   it("renderReport() draws accuracy (seen, unseen, total) and self-improvement per method", () => {
     const accuracy = section("accuracy");
-    expect(accuracy.match(/<svg/g)).toHaveLength(3);
-    for (const key of ["seen", "unseen", "total"]) expect(accuracy).toContain(`Accuracy (${key}) per iteration`);
+    expect(accuracy.match(/<canvas/g)).toHaveLength(3);
+    const specs = JSON.parse(/id="chart-specs">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "[]") as {
+      id: string;
+      title: string;
+      labels: string[];
+      datasets: { label: string; data: (number | null)[] }[];
+    }[];
+    for (const key of ["seen", "unseen", "total"]) expect(specs.find((spec) => spec.id === `chart-accuracy-${key}`)?.title).toBe(`Accuracy (${key}) per iteration`);
     // tripost and lmsi, each starting from M0.
-    expect(accuracy.match(/<polyline/g)).toHaveLength(6);
-    expect(section("self-improvement").match(/<svg/g)).toHaveLength(2);
+    const total = specs.find((spec) => spec.id === "chart-accuracy-total");
+    expect(total?.labels).toEqual(["iteration 0", "iteration 1", "iteration 2"]);
+    expect(total?.datasets.map((set) => [set.label, set.data])).toEqual([["tripost", [0.3, 0.4, 0.5]], ["lmsi", [0.3, 0.35, 0.3]]]);
+    expect(section("self-improvement").match(/<canvas/g)).toHaveLength(2);
   });
 
   it("renderReport() shows the data mix with p and the rejections by type", () => {
     const mix = section("data-mix");
-    expect(mix).toContain("<svg");
+    expect(mix).toContain(`<canvas id="chart-data-mix"`);
     expect(mix).toMatch(/<td>8<\/td><td>2<\/td><td>1<\/td><td>3<\/td><td>0.4<\/td>/);
     const rejections = section("rejections");
     expect(rejections).toContain("<td>format-error</td><td>1</td><td>1</td>");

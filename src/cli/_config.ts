@@ -244,7 +244,9 @@ export function checkConfig(config: RunConfig, resolved: ResolvedRunConfig): Con
     if (source.source === "generate" && !task.difficulties.includes(source.difficulty)) {
       issues.push({
         path: written ? `${path}.difficulty` : "task",
-        message: `Cannot generate '${resolved.task}' problems of the difficulty "${source.difficulty}": expected one of ${difficulties}`,
+        message: task.difficulties.length === 0
+          ? `Cannot generate '${resolved.task}' problems as the task has no generator: give them as a file ({"source": "file", "path": …}: a BIG-Bench-Hard task file or official TriPosT rows)`
+          : `Cannot generate '${resolved.task}' problems of the difficulty "${source.difficulty}": expected one of ${difficulties}`,
       });
     }
   }
@@ -266,6 +268,46 @@ export function checkConfig(config: RunConfig, resolved: ResolvedRunConfig): Con
       path: "expert",
       message: `Cannot use the scripted expert as the task '${resolved.task}' has none: configure an endpoint`,
     });
+  }
+  issues.push(...checkTrainer(config));
+  return issues;
+}
+
+/**
+ * The rules of an external trainer (README "External trainers"): it trains TriPosT's student
+ * only, so `baselines` must be empty; an embedded student takes the trainer's output directory
+ * as its next checkpoint, so `reload` is for HTTP students, where it must be said; `loraName`
+ * and `loraPath` go with `reload: "vllm-lora"`.
+ */
+function checkTrainer(config: RunConfig): ConfigIssue[] {
+  const trainer = config.trainer;
+  if (trainer === undefined) return [];
+  const issues: ConfigIssue[] = [];
+  if (config.baselines !== undefined && config.baselines.length > 0) {
+    issues.push({
+      path: "baselines",
+      message: "Cannot run baselines with an external trainer as it trains TriPosT's student only: use \"baselines\": [] (or leave it out)",
+    });
+  }
+  const spec = typeof config.student === "string" ? config.student : config.student?.spec;
+  const embedded = spec === undefined || spec.startsWith("embedded:");
+  if (embedded && trainer.reload !== undefined) {
+    issues.push({
+      path: "trainer.reload",
+      message: "Cannot use 'trainer.reload' with an embedded student: the trainer's output directory {out} becomes the next student (embedded:{out})",
+    });
+  }
+  if (!embedded && trainer.reload === undefined) {
+    issues.push({
+      path: "trainer",
+      message: "Cannot train an HTTP student externally without 'trainer.reload': say how the next iteration reaches the new model " +
+        "(\"vllm-lora\", \"none\" or {\"model\": \"name-{iteration}\"})",
+    });
+  }
+  for (const key of ["loraName", "loraPath"] as const) {
+    if (trainer[key] !== undefined && trainer.reload !== "vllm-lora") {
+      issues.push({ path: `trainer.${key}`, message: `Cannot use 'trainer.${key}' unless 'trainer.reload' is "vllm-lora"` });
+    }
   }
   return issues;
 }

@@ -15,8 +15,12 @@ export interface ExpertSettings extends EndpointSettings {
   readonly io: CliIo;
   /** The most tokens per expert call. @default {2048} */
   readonly maxTokens?: number;
-  /** Wraps the expert's model, e.g. with the run's journal so `--resume` re-issues no completed call. */
-  readonly wrap?: (model: Model) => Model;
+  /**
+   * Wraps the expert's model for its FBK (`critique`) and its IMP (`improve`) calls, e.g. with
+   * the run's journal so `--resume` re-issues no completed call, and with a usage meter; `label`
+   * is the endpoint without credentials.
+   */
+  readonly wrap?: (model: Model, role: "critique" | "improve", label: string) => Model;
 }
 
 /** A resolved expert, what to show of it, and how to release its model. */
@@ -29,7 +33,8 @@ export type ResolvedExpert = Expert & {
 /**
  * The expert a spec names: `scripted` (the task's scripted FBK and IMP), or an `http(s)://…/v1`
  * OpenAI-compatible server reached through {@linkcode resolveModel} with `settings`, prompted with
- * the LLM expert's few-shot prompts (`endpoint` picks raw completions or chat).
+ * the LLM expert's few-shot prompts (`endpoint` picks raw completions, chat with an instruction,
+ * or chat with assistant prefill).
  */
 export function resolveExpert(task: Task, spec: string, settings?: ExpertSettings): ResolvedExpert {
   if (spec === "scripted") {
@@ -47,7 +52,11 @@ export function resolveExpert(task: Task, spec: string, settings?: ExpertSetting
   const resolved = resolveModel(settings.io, spec, settings);
   let expert: Expert;
   try {
-    expert = llmExpert(settings.wrap === undefined ? resolved.model : settings.wrap(resolved.model), {
+    const wrap = settings.wrap;
+    expert = llmExpert(wrap === undefined ? resolved.model : {
+      critique: wrap(resolved.model, "critique", resolved.label),
+      improve: wrap(resolved.model, "improve", resolved.label),
+    }, {
       task,
       endpoint: settings.endpoint ?? "completions",
       ...(settings.maxTokens === undefined ? {} : { maxTokens: settings.maxTokens }),

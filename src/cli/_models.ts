@@ -5,10 +5,11 @@
  */
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
-import { createHttpModel } from "../models/http_model.js";
+import { createHttpModel, type HttpEndpoint } from "../models/http_model.js";
 import type { Model } from "../models/model.js";
 import { createStudentModel } from "../models/student/student_model.js";
 import { createEndpointLimiter } from "../streams/limit_endpoint.js";
+import type { RetryEvent } from "../streams/retry_transient.js";
 import { type FlagSpecs, type FlagValues, numberFlag, stringFlag } from "./_args.js";
 import type { CliIo } from "./_command.js";
 
@@ -28,8 +29,13 @@ export interface EndpointSettings {
   readonly timeoutMs?: number;
   /** Retries of a transient failure. @default {2} */
   readonly maxRetries?: number;
-  /** `completions` (raw continuation) or `chat`. @default {"completions"} */
-  readonly endpoint?: "completions" | "chat";
+  /**
+   * `completions` (raw continuation), `chat`, or `chat-prefill` (chat whose trailing assistant
+   * message the server continues). @default {"completions"}
+   */
+  readonly endpoint?: HttpEndpoint;
+  /** Called on each retry of a transient failure (e.g. a counter for progress output). */
+  readonly onRetry?: (retry: RetryEvent) => void;
 }
 
 /** A resolved model and how to release it. */
@@ -89,6 +95,7 @@ export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings
       headersTimeoutMs: timeout,
       bodyTimeoutMs: timeout,
       maxRetries: settings.maxRetries ?? 2,
+      ...(settings.onRetry === undefined ? {} : { retry: { onRetry: settings.onRetry } }),
       limiter,
     });
     return { model, kind: "http", label: `${url.origin}${url.pathname}`, close: () => model.close() };

@@ -2,13 +2,15 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JournalEntry } from "../codecs/journal_entry.js";
 import { UsageError } from "../errors.js";
-import { journaledModel } from "../models/journaled_model.js";
 import { isFatal } from "../models/errors.js";
 import { collectIteration } from "../stages/collect.js";
 import { inShard, parseShard } from "../stages/shard.js";
 import { type Journal, JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { type HttpEndpoint, isPrefillUnsupported } from "../models/http_model.js";
 import type { Model } from "../models/model.js";
+import { createUsageMeter, formatUsage, usageReport } from "../models/usage_meter.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
+import { createRetryCounter } from "../streams/retry_transient.js";
 import { formatFor, type FormatName } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
@@ -31,7 +33,12 @@ export const collectCommand: Command = {
     expert: { type: "string", description: "the expert: scripted or an http(s)://…/v1 URL", placeholder: "MODEL", required: true },
     "expert-model": { type: "string", description: "the served model name of an HTTP expert", placeholder: "NAME" },
     "expert-api-key-env": { type: "string", description: "the environment variable holding the HTTP expert's API key", placeholder: "VAR" },
-    "expert-endpoint": { type: "string", description: "how to call an HTTP expert", choices: ["completions", "chat"], defaultText: "completions" },
+    "expert-endpoint": {
+      type: "string",
+      description: "how to call an HTTP expert: raw completions, chat with an instruction, or chat-prefill (the answer's start as an assistant message the server continues, e.g. vLLM)",
+      choices: ["completions", "chat", "chat-prefill"],
+      defaultText: "completions",
+    },
     in: { type: "string", description: "problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
     out: { type: "string", description: "the output directory", placeholder: "DIR", required: true },
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
@@ -60,30 +67,35 @@ export const collectCommand: Command = {
       ? allProblems
       : allProblems.filter((problem) => inShard(problem.id, shard.right.index, shard.right.count));
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
-    const student = resolveModel(io, studentSpec, endpointSettingsFromFlags(args.flags, concurrency));
+    const retries = createRetryCounter();
+    const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
+    const meter = createUsageMeter();
     const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string, {
       io,
       concurrency,
-      endpoint: (stringFlag(args.flags, "expert-endpoint") ?? "completions") as "completions" | "chat",
+      onRetry: retries.onRetry,
+      endpoint: (stringFlag(args.flags, "expert-endpoint") ?? "completions") as HttpEndpoint,
       ...(expertModelName === undefined ? {} : { modelName: expertModelName }),
       ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
-      // The journal opens after every usage check; the expert's calls go through it once it does.
-      wrap: (model) => {
+      // The journal opens after every usage check; the expert's calls go through it once it does,
+      // counted per role (FBK, IMP).
+      wrap: (model, role, label) => {
         let wrapped: Model | undefined;
-        return (request) => (wrapped ??= journaledModel(model, journal))(request);
+        return (request) => (wrapped ??= meter.journaled({ stage: role, model: label }, model, journal))(request);
       },
     });
     mkdirSync(out, { recursive: true });
     const journal: Journal<JournalEntry> = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
 
 
-    const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet") });
+    const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
       const iteration = numberFlag(args.flags, "iteration") ?? 0;
-      const result = await collectIteration(journaledModel(student.model, journal), expert, problems, {
+      const studentModel = meter.journaled({ stage: "rollout", model: student.label }, student.model, journal);
+      const result = await collectIteration(studentModel, expert, problems, {
         task,
         format: format.right,
         iteration,
@@ -92,10 +104,12 @@ export const collectCommand: Command = {
         maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
         improveDataRatio: numberFlag(args.flags, "ratio") ?? 1.5,
         weight: numberFlag(args.flags, "weight") ?? 1.5,
-        isFatal,
-        onProgress: ({ done, total, rejected }) => progress.update(done, total, `rejected ${rejected}`),
+        // An endpoint that cannot continue an assistant message fails every IMP call alike: stop.
+        isFatal: (error) => isFatal(error) || isPrefillUnsupported(error),
+        onProgress: ({ done, total, rejected, pass }) => progress.update(done, total, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
       });
       journal.sync();
+      const usage = meter.snapshot();
       await writeJsonl(join(out, "trajectories.jsonl"), result.trajectories);
       await writeJsonl(join(out, "rejections.jsonl"), result.rejections);
       await writeJsonl(join(out, "train.jsonl"), result.examples);
@@ -110,6 +124,7 @@ export const collectCommand: Command = {
         iteration,
         ...(shard === undefined ? {} : { shard: { ...shard.right, positions } }),
         ...result.stats,
+        usage: usageReport(usage.served),
       };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(
@@ -117,6 +132,7 @@ export const collectCommand: Command = {
           result.stats.rebalance.p.toFixed(2)
         }) in ${out}`,
       );
+      if (!booleanFlag(args.flags, "quiet")) io.stderr.write(`collect: model usage\n${formatUsage(usageReport(usage.served), usage.sent)}\n`);
     } finally {
       journal.close();
       await student.close();

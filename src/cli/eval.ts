@@ -15,6 +15,7 @@ import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_
 import { toJsonl } from "./_output.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
+import { createRetryCounter } from "../streams/retry_transient.js";
 
 /**
  * Writes several files so that either all of them are in place or none is changed: each goes
@@ -63,12 +64,14 @@ export const evalCommand: Command = {
     const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
-    const student = resolveModel(io, studentSpec, endpointSettingsFromFlags(args.flags, concurrency));
-    const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet") });
+    const retries = createRetryCounter();
+    const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
+    const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     let predictions: Prediction[];
     try {
       let done = 0;
       let correct = 0;
+      let failed = 0;
       progress.update(0, problems.length);
       predictions = await firstValueFrom(
         from(problems).pipe(
@@ -84,7 +87,8 @@ export const evalCommand: Command = {
           tap((prediction) => {
             done++;
             if (prediction.correct) correct++;
-            progress.update(done, problems.length, `correct ${correct}`);
+            if (prediction.end === "error") failed++;
+            progress.update(done, problems.length, `correct ${correct}${failed > 0 ? `, failed ${failed}` : ""}`);
           }),
           toArray(),
         ),

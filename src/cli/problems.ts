@@ -4,6 +4,7 @@ import { toJsonl, writeOutput } from "./_output.js";
 import { taskFromFlag } from "./_task.js";
 import { UsageError } from "../errors.js";
 import type { Split } from "../codecs/problem.js";
+import { hasGenerator } from "../tasks/task.js";
 
 /** `tripost problems`: seeded problems of a task as JSONL. */
 export const problemsCommand: Command = {
@@ -30,6 +31,11 @@ export const problemsCommand: Command = {
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
+    if (!hasGenerator(task)) {
+      throw new UsageError(
+        `Cannot generate '${task.name}' problems as the task has no generator: pass a BIG-Bench-Hard task file or official TriPosT rows with --in to the command that reads problems (collect, eval, run)`,
+      );
+    }
     const difficulty = stringFlag(args.flags, "difficulty") ?? "official";
     if (!task.difficulties.includes(difficulty)) {
       throw new UsageError(

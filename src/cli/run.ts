@@ -5,14 +5,26 @@ import { resolveConfig } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
 import { createStudentModel } from "../models/student/student_model.js";
-import { formatResultsTable, type LoopEvent, runTriPosT } from "../stages/tripost_loop.js";
+import { createUsageMeter, formatUsage } from "../models/usage_meter.js";
+import {
+  embeddedReloader,
+  externalTrainer,
+  type ExternalTrainingStep,
+  namedModelReloader,
+  type Reloader,
+  sameModelReloader,
+  vllmLoraReloader,
+} from "../stages/external_trainer.js";
+import { formatResultsTable, type LoopEvent, type OpenedStudent, runTriPosT } from "../stages/tripost_loop.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
+import { createRetryCounter } from "../streams/retry_transient.js";
 import { formatFor } from "../tasks/trajectory_format.js";
 import type { Task } from "../tasks/task.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { checkConfig, loadConfig } from "./_config.js";
 import { resolveExpert } from "./_experts.js";
+import { apiKeyFrom, isHttpSpec, resolveModel } from "./_models.js";
 import { readProblems } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { createProgress, type Progress } from "./_progress.js";
@@ -37,13 +49,13 @@ function isEmptyDirectory(path: string): boolean {
   return !existsSync(path) || readdirSync(path).length === 0;
 }
 
-function progressPrinter(io: CliIo, quiet: boolean): (event: LoopEvent) => void {
+function progressPrinter(io: CliIo, quiet: boolean, retries: () => number): (event: LoopEvent) => void {
   let progress: Progress | undefined;
   return (event) => {
     if (quiet) return;
     switch (event.type) {
       case "step-start":
-        progress = createProgress(io, `${event.method} ${event.iteration} ${event.step}`);
+        progress = createProgress(io, `${event.method} ${event.iteration} ${event.step}`, { retries });
         break;
       case "progress":
         progress?.update(event.done, event.total, event.note);
@@ -91,12 +103,17 @@ export const runCommand: Command = {
     const format = formatFor(task, config.student.format);
     if (format._tag === "Left") throw new UsageError(`Cannot run as ${format.left}`);
     const expertConfig = config.expert;
+    const retries = createRetryCounter();
     // An HTTP expert's calls are not journaled by `run` yet: a resumed run asks it again.
+    // Model calls and tokens per stage and model (`stats.json`, `metrics.json`, the summary).
+    const meter = createUsageMeter();
     const expert = typeof expertConfig === "string"
       ? resolveExpert(task, expertConfig)
       : resolveExpert(task, expertConfig.url, {
         io,
         concurrency: expertConfig.concurrency ?? config.concurrency,
+        onRetry: retries.onRetry,
+        wrap: (model, role, label) => meter.count({ stage: role, model: label }, model),
         ...(expertConfig.model === undefined ? {} : { modelName: expertConfig.model }),
         ...(expertConfig.apiKeyEnv === undefined ? {} : { apiKeyEnv: expertConfig.apiKeyEnv }),
         ...(expertConfig.endpoint === undefined ? {} : { endpoint: expertConfig.endpoint }),
@@ -104,7 +121,13 @@ export const runCommand: Command = {
         ...(expertConfig.timeoutMs === undefined ? {} : { timeoutMs: expertConfig.timeoutMs }),
         ...(expertConfig.maxRetries === undefined ? {} : { maxRetries: expertConfig.maxRetries }),
       });
-    const initialCheckpoint = embeddedPath(io, config.student.spec, "student");
+    const httpStudent = isHttpSpec(config.student.spec);
+    if (httpStudent && config.trainer === undefined) {
+      throw new UsageError(
+        "Cannot run with an HTTP student without an external trainer (the embedded trainer trains embedded students only): add 'trainer' to the config",
+      );
+    }
+    const initialCheckpoint = httpStudent ? config.student.model ?? "default" : embeddedPath(io, config.student.spec, "student");
     const resume = booleanFlag(args.flags, "resume");
     const outDir = resolve(io.cwd, stringFlag(args.flags, "out") ?? defaultOutDir());
     if (!resume && !isEmptyDirectory(outDir)) {
@@ -137,15 +160,80 @@ export const runCommand: Command = {
         trainProblems,
         testProblems,
         initialCheckpoint,
-        openStudent: (checkpoint) => {
+        meter,
+        openStudent: httpStudent ? httpStudentOpener(io, config) : (checkpoint) => {
           const model = createStudentModel(checkpoint, { seed: config.seed });
           return { model, close: () => model.close() };
         },
+        ...(config.trainer === undefined ? {} : { trainExternally: externalTrainerStep(io, config, outDir, quiet) }),
       },
-      { config, outDir, resume, onEvent: progressPrinter(io, quiet) },
+      { config, outDir, resume, onEvent: progressPrinter(io, quiet, () => retries.count) },
     );
-    io.stdout.write(`${formatResultsTable(result.rows)}\n\nRun directory: ${outDir}\n`);
+    const usage = formatUsage(result.usage, meter.snapshot().sent).split("\n").map((line) => `  ${line}`).join("\n");
+    io.stdout.write(`${formatResultsTable(result.rows)}\n\nModel usage (calls, tokens in, tokens out):\n${usage}\n\nRun directory: ${outDir}\n`);
     await expert.close();
     io.stdout.write(`Report: ${await writeRunReport(io, outDir)}\n`);
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// external trainers (README "External trainers")
+
+/** Opens an HTTP student under a served model name, with the config's endpoint settings. */
+function httpStudentOpener(io: CliIo, config: ResolvedRunConfig): (modelName: string) => OpenedStudent {
+  const { student } = config;
+  return (modelName) => {
+    const resolved = resolveModel(io, student.spec, {
+      modelName,
+      concurrency: student.concurrency ?? config.concurrency,
+      ...(student.apiKeyEnv === undefined ? {} : { apiKeyEnv: student.apiKeyEnv }),
+      ...(student.endpoint === undefined ? {} : { endpoint: student.endpoint }),
+      ...(student.rpm === undefined ? {} : { rpm: student.rpm }),
+      ...(student.tpm === undefined ? {} : { tpm: student.tpm }),
+      ...(student.timeoutMs === undefined ? {} : { timeoutMs: student.timeoutMs }),
+      ...(student.maxRetries === undefined ? {} : { maxRetries: student.maxRetries }),
+    });
+    return { model: resolved.model, close: () => resolved.close() };
+  };
+}
+
+function reloaderOf(io: CliIo, config: ResolvedRunConfig): Reloader {
+  const trainer = config.trainer;
+  if (trainer === undefined || trainer.reload === "embedded") return embeddedReloader();
+  if (trainer.reload === "none") return sameModelReloader();
+  if (trainer.reload === "vllm-lora") {
+    const apiKey = apiKeyFrom(io, config.student.apiKeyEnv);
+    return vllmLoraReloader({
+      baseUrl: config.student.spec,
+      name: trainer.loraName,
+      pathTemplate: trainer.loraPath,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(config.student.timeoutMs === undefined ? {} : { timeoutMs: config.student.timeoutMs }),
+    });
+  }
+  return namedModelReloader(trainer.reload.model);
+}
+
+/** The loop step of the config's external trainer; its output goes to stderr unless `quiet`. */
+function externalTrainerStep(io: CliIo, config: ResolvedRunConfig, outDir: string, quiet: boolean): ExternalTrainingStep {
+  const trainer = config.trainer;
+  if (trainer === undefined) throw new Error("Cannot build an external trainer step without 'trainer'");
+  const say = (line: string) => {
+    if (!quiet) io.stderr.write(`${line}\n`);
+  };
+  return externalTrainer({
+    trainer,
+    reload: reloaderOf(io, config),
+    runDirectory: outDir,
+    seed: config.seed,
+    format: config.student.format,
+    env: io.env,
+    cwd: io.cwd,
+    ...(quiet ? {} : { output: say }),
+    onEvent: (event) => {
+      if (event.type === "start") say(`tripost ${event.iteration} train: external trainer: ${event.command}`);
+      else if (event.type === "skip") say(`tripost ${event.iteration} train: done before (${event.out}), skipped; reloading it`);
+      else say(`tripost ${event.iteration} train: ${event.summary}`);
+    },
+  });
+}

@@ -321,7 +321,14 @@ export const ExpertEndpoint = strict("ExpertEndpoint", {
     "an http(s)://…/v1 URL",
     (input): input is string => typeof input === "string" && /^https?:\/\/[^\s]+$/.test(input),
   ),
-}, endpointProps);
+}, {
+  ...endpointProps,
+  /**
+   * `completions` (raw continuation), `chat` (an explicit instruction) or `chat-prefill` (the
+   * answer's start as an assistant message the server continues: `continue_final_message`).
+   */
+  endpoint: oneOf("ExpertEndpointKind", ["completions", "chat", "chat-prefill"] as const),
+});
 export type ExpertEndpoint = t.TypeOf<typeof ExpertEndpoint>;
 
 /** The expert: the task's scripted FBK and IMP, or an LLM endpoint. */
@@ -371,6 +378,92 @@ export const TrainingConfig = strict("TrainingConfig", {}, {
 });
 export type TrainingConfig = t.TypeOf<typeof TrainingConfig>;
 
+/** The training-data formats an external trainer can read (`tripost export --to`). */
+export const ExportTarget = oneOf("ExportTarget", ["tripost", "openai", "trl", "spans"] as const);
+export type ExportTarget = t.TypeOf<typeof ExportTarget>;
+
+/**
+ * The placeholders of an external trainer's command, `{name}` in an argument: the exported file
+ * (`data`), the output directory (`out`), the iteration (`iteration`), the model the iteration
+ * starts from (`base`), the run directory (`run`), the run's seed (`seed`) and the export format
+ * (`export`). Each is also passed as the environment variable `TRIPOST_<NAME>`.
+ */
+export const TRAINER_PLACEHOLDERS = ["data", "out", "iteration", "base", "run", "seed", "export"] as const;
+
+const PLACEHOLDER_PATTERN = /\{([a-z_]+)\}/g;
+
+/** The `{names}` of a template that are not in `allowed`. */
+export function unknownPlaceholders(template: string, allowed: readonly string[]): string[] {
+  return [...template.matchAll(PLACEHOLDER_PATTERN)].map((match) => match[1] as string).filter((name) => !allowed.includes(name));
+}
+
+/** A template string whose `{placeholders}` are all in `allowed`. */
+function template(name: string, allowed: readonly string[]): t.Type<string, string, unknown> {
+  const listed = allowed.map((placeholder) => `{${placeholder}}`).join(", ");
+  return refined(
+    name,
+    `a non-empty string whose placeholders are among ${listed}`,
+    (input): input is string => typeof input === "string" && input.trim() !== "" && unknownPlaceholders(input, allowed).length === 0,
+  );
+}
+
+const CommandArgument = template("CommandArgument", TRAINER_PLACEHOLDERS);
+const CommandArguments = t.array(CommandArgument);
+
+/** The trainer's argv: a non-empty array of strings (no shell), with placeholders. */
+export const TrainerCommand = new t.Type<string[], string[], unknown>(
+  "TrainerCommand",
+  (input): input is string[] => CommandArguments.is(input) && input.length > 0,
+  (input, context) =>
+    Array.isArray(input) && input.length > 0
+      ? CommandArguments.validate(input, context)
+      : t.failure(input, context, cannot(context, "a non-empty array of strings (the program, then its arguments; no shell)", input)),
+  t.identity,
+);
+
+/** A new model served elsewhere for each iteration: its name, with an `{iteration}` placeholder. */
+export const ReloadModel = strict("ReloadModel", { model: template("ModelTemplate", ["iteration"]) }, {});
+export type ReloadModel = t.TypeOf<typeof ReloadModel>;
+
+/**
+ * How the next iteration's student reaches the trainer's output: `"vllm-lora"` (load it into the
+ * student's vLLM server as a LoRA adapter under one stable name), `"none"` (the same model name;
+ * the server reloads by itself), or `{"model": "name-{iteration}"}` (a new served model name).
+ */
+export const ReloadSetting = new t.Type<"vllm-lora" | "none" | ReloadModel, "vllm-lora" | "none" | ReloadModel, unknown>(
+  "ReloadSetting",
+  (input): input is "vllm-lora" | "none" | ReloadModel => input === "vllm-lora" || input === "none" || ReloadModel.is(input),
+  (input, context) =>
+    typeof input === "string" || !isPlainObject(input)
+      ? input === "vllm-lora" || input === "none"
+        ? t.success(input)
+        : t.failure(input, context, cannot(context, "\"vllm-lora\", \"none\" or an object {\"model\": \"name-{iteration}\"}", input))
+      : ReloadModel.validate(input, context),
+  t.identity,
+);
+export type ReloadSetting = t.TypeOf<typeof ReloadSetting>;
+
+/**
+ * An external trainer: after each iteration's collection, `tripost run` exports the training set
+ * in `export` format and runs `command` (see {@linkcode TRAINER_PLACEHOLDERS}); its output
+ * directory becomes the next iteration's student through `reload`.
+ */
+export const TrainerConfig = strict("TrainerConfig", { command: TrainerCommand }, {
+  /** The training-data format the command reads. */
+  export: ExportTarget,
+  /** The command's working directory (relative to the working directory of `tripost run`). */
+  cwd: NonEmptyString,
+  /** Kill the command after this many milliseconds (none by default). */
+  timeoutMs: PositiveInteger,
+  /** How the next student reaches the output (HTTP students only). */
+  reload: ReloadSetting,
+  /** The stable adapter name of `reload: "vllm-lora"`. */
+  loraName: NonEmptyString,
+  /** The `lora_path` sent to vLLM, when the server sees the output directory elsewhere (`{out}`, `{iteration}`). */
+  loraPath: template("LoraPathTemplate", ["out", "iteration"]),
+});
+export type TrainerConfig = t.TypeOf<typeof TrainerConfig>;
+
 /** The config of a run, as written in a file: every field optional. */
 export const RunConfig = strict("RunConfig", {}, {
   task: ConfigTaskName,
@@ -390,6 +483,8 @@ export const RunConfig = strict("RunConfig", {}, {
   passes: PassesConfig,
   training: TrainingConfig,
   baselines: t.array(BaselineName),
+  /** An external trainer instead of the embedded one. */
+  trainer: TrainerConfig,
   seed: Seed,
   /** Problems in flight. */
   concurrency: PositiveInteger,
@@ -499,6 +594,24 @@ export type ResolvedDataSource = ResolvedGeneratedData | ResolvedFileData;
 /** The student with every field filled in. */
 export type ResolvedStudent = EndpointConfig & { readonly spec: string; readonly format: FormatName };
 
+/** The stable adapter name of `reload: "vllm-lora"` when the config names none. */
+export const DEFAULT_LORA_NAME = "tripost-student";
+
+/**
+ * An external trainer with its defaults: `export` is `spans`; `reload` is `"embedded"` for an
+ * embedded student (the output directory becomes `embedded:{out}`) and as written for an HTTP
+ * one; `loraName` is {@linkcode DEFAULT_LORA_NAME}; `loraPath` is `{out}`.
+ */
+export interface ResolvedTrainer {
+  readonly command: readonly string[];
+  readonly export: ExportTarget;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+  readonly reload: "embedded" | "vllm-lora" | "none" | ReloadModel;
+  readonly loraName: string;
+  readonly loraPath: string;
+}
+
 /** A config with every knob filled in (what a run uses). */
 export interface ResolvedRunConfig {
   readonly task: TaskName;
@@ -520,6 +633,8 @@ export interface ResolvedRunConfig {
     readonly steps?: number;
   };
   readonly baselines: readonly BaselineName[];
+  /** An external trainer instead of the embedded one. */
+  readonly trainer?: ResolvedTrainer;
   readonly seed: number;
   readonly concurrency: number;
 }
@@ -566,6 +681,8 @@ function isEmbeddedSpec(spec: string): boolean {
  *   problems); names `seen`/`unseen` for the default test sets, `test<i>` (or the file's own
  *   name) otherwise;
  * - `iterations`: 2 for an embedded student, 3 (the paper's) for an HTTP one;
+ * - `baselines`: both, or none with an external `trainer` (which trains TriPosT's student only);
+ * - `trainer.reload`: `"embedded"` for an embedded student, as written (else `"none"`) for an HTTP one;
  * - `maxTokens`: 256 for an embedded student; 512 (MSA, DU) or 1024 (WS, LD) for an HTTP one;
  * - `passes.maxDataLength`: the task's `max_data_length` (MSA 150, WS 120, DU 100, LD 80).
  *
@@ -656,9 +773,23 @@ export function resolveConfig(config: RunConfig): ResolvedRunConfig {
       maxPasses: config.passes?.maxPasses ?? 5,
     },
     training,
-    baselines: config.baselines ?? ["ft-rationale", "lmsi"],
+    // An external trainer trains TriPosT's student only (README "External trainers").
+    baselines: config.baselines ?? (config.trainer === undefined ? ["ft-rationale", "lmsi"] : []),
+    ...(config.trainer === undefined ? {} : { trainer: resolveTrainer(config.trainer, embedded) }),
     seed,
     concurrency: config.concurrency ?? 16,
+  };
+}
+
+function resolveTrainer(trainer: TrainerConfig, embedded: boolean): ResolvedTrainer {
+  return {
+    command: trainer.command,
+    export: trainer.export ?? "spans",
+    ...(trainer.cwd === undefined ? {} : { cwd: trainer.cwd }),
+    ...(trainer.timeoutMs === undefined ? {} : { timeoutMs: trainer.timeoutMs }),
+    reload: embedded ? "embedded" : trainer.reload ?? "none",
+    loraName: trainer.loraName ?? DEFAULT_LORA_NAME,
+    loraPath: trainer.loraPath ?? "{out}",
   };
 }
 

@@ -34,6 +34,36 @@ export const SelfImprovementScore = t.exact(
 );
 export type SelfImprovementScore = t.TypeOf<typeof SelfImprovementScore>;
 
+/** Calls and the tokens their responses reported (`callsWithoutUsage` of them reported none). */
+export const UsageCounts = t.exact(
+  t.type({ calls: t.number, callsWithoutUsage: t.number, promptTokens: t.number, completionTokens: t.number }),
+  "UsageCounts",
+);
+export type UsageCounts = t.TypeOf<typeof UsageCounts>;
+
+/** The usage of one stage (`rollout`, `critique`, `improve`, `evaluate`, `lmsi`) on one model. */
+export const UsageEntry = t.exact(
+  t.intersection([t.type({ stage: t.string, model: t.string }), UsageCounts.type]),
+  "UsageEntry",
+);
+export type UsageEntry = t.TypeOf<typeof UsageEntry>;
+
+/**
+ * Token usage in `stats.json`, an evaluation's `metrics.json` and a run's `metrics.json`: per
+ * (stage, model), and summed per stage, per model and in total. Calls replayed from a journal
+ * count like new ones (the counts are those of an uninterrupted run).
+ */
+export const UsageReport = t.exact(
+  t.type({
+    total: UsageCounts,
+    byStage: t.record(t.string, UsageCounts),
+    byModel: t.record(t.string, UsageCounts),
+    entries: t.array(UsageEntry),
+  }),
+  "UsageReport",
+);
+export type UsageReport = t.TypeOf<typeof UsageReport>;
+
 /**
  * `metrics.json` of `tripost eval`: accuracy in total, on seen and unseen problems and per
  * bucket; self-improvement frequency and contribution; how the runs ended.
@@ -54,6 +84,8 @@ export const Metrics = t.exact(
     student: t.string,
     /** The format the student wrote. */
     format: t.string,
+    /** The evaluation's model calls and tokens. */
+    usage: UsageReport,
   })]),
   "Metrics",
 );

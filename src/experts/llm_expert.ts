@@ -19,18 +19,38 @@ import {
   CHAT_FEEDBACK_INSTRUCTION,
   CHAT_IMPROVE_INSTRUCTION,
   chatMessage,
-  feedbackPrompt,
-  improvePrompt,
+  feedbackPromptParts,
+  improvePromptParts,
+  PREFILL_FEEDBACK_INSTRUCTION,
+  PREFILL_IMPROVE_INSTRUCTION,
+  type PromptParts,
 } from "./expert_prompts.js";
+import { DATE_UNDERSTANDING_EXAMPLES } from "./prompts/date_understanding.js";
+import { LOGICAL_DEDUCTION_EXAMPLES } from "./prompts/logical_deduction.js";
 import { MULTISTEP_ARITHMETIC_EXAMPLES } from "./prompts/multistep_arithmetic.js";
 import { WORD_SORTING_EXAMPLES } from "./prompts/word_sorting.js";
 import { END_MARKER, parseTabularFeedback } from "./tabular_feedback.js";
 
-/** Our few-shot examples per task (date understanding and logical deduction have none yet). */
+/** Our few-shot examples per task. */
 export const DEFAULT_EXAMPLES: Readonly<Partial<Record<Task["name"], readonly ExpertExample[]>>> = {
   multistep_arithmetic: MULTISTEP_ARITHMETIC_EXAMPLES,
   word_sorting: WORD_SORTING_EXAMPLES,
+  date_understanding: DATE_UNDERSTANDING_EXAMPLES,
+  logical_deduction: LOGICAL_DEDUCTION_EXAMPLES,
 };
+
+/**
+ * How the expert prompts its model: `completions` (a raw prompt, continued as it is), `chat` (one
+ * user message with an explicit instruction) or `chat-prefill` (a user message and an assistant
+ * message the server continues).
+ */
+export type LlmExpertEndpoint = "completions" | "chat" | "chat-prefill";
+
+/** The expert's models: one for FBK calls and one for IMP calls (often the same model, counted apart). */
+export interface ExpertModels {
+  readonly critique: Model;
+  readonly improve: Model;
+}
 
 /** Options for {@linkcode llmExpert}. */
 export interface LlmExpertOptions {
@@ -39,9 +59,14 @@ export interface LlmExpertOptions {
   /**
    * `completions`: raw prompts, continued as they are. `chat`: one user message, the same prompt
    * after an explicit instruction to complete the last example (FBK) or to continue the cut-off
-   * updated answer from where it stops (IMP). @default {"completions"}
+   * updated answer from where it stops (IMP). `chat-prefill`: a user message with an instruction,
+   * the examples and the case up to where the answer starts, then an assistant message holding the
+   * start of the answer — `Earliest error step:` (FBK), or the update header and the forced correct
+   * prefix (IMP) — which the server continues (assistant prefill: send the requests through an
+   * HTTP model whose endpoint is `chat-prefill`). The reply is the continuation only.
+   * @default {"completions"}
    */
-  readonly endpoint?: "completions" | "chat";
+  readonly endpoint?: LlmExpertEndpoint;
   /** The few-shot examples. @default {the task's entry in DEFAULT_EXAMPLES} */
   readonly fewShot?: readonly ExpertExample[];
   /** Sampling temperatures. @default {{ critique: 0, improve: 0.7 }} */
@@ -120,8 +145,9 @@ export function joinContinuation(prefix: string, continuation: string, chat: boo
  * expert.critique(problem, attempt).subscribe(console.log);
  * ```
  */
-export function llmExpert(model: Model, options: LlmExpertOptions): Expert {
+export function llmExpert(model: Model | ExpertModels, options: LlmExpertOptions): Expert {
   const { task, endpoint = "completions", maxTokens = 2048 } = options;
+  const models: ExpertModels = typeof model === "function" ? { critique: model, improve: model } : model;
   const critiqueTemperature = options.temperatures?.critique ?? 0;
   const improveTemperature = options.temperatures?.improve ?? 0.7;
   const examples = options.fewShot ?? DEFAULT_EXAMPLES[task.name];
@@ -135,12 +161,32 @@ export function llmExpert(model: Model, options: LlmExpertOptions): Expert {
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw new RangeError(`Cannot create LLM expert as 'maxTokens' must be a positive integer: current value is ${maxTokens}`);
   }
-  const chat = endpoint === "chat";
-  const request = (prompt: string, instruction: string, temperature: number): ModelRequest => {
+  if (endpoint !== "completions" && endpoint !== "chat" && endpoint !== "chat-prefill") {
+    throw new TypeError(`Cannot create LLM expert as 'endpoint' must be completions, chat or chat-prefill: current value is ${String(endpoint)}`);
+  }
+  const chat = endpoint !== "completions";
+  const request = (parts: PromptParts, kind: "critique" | "improve", temperature: number): ModelRequest => {
     const sampling = { temperature, maxTokens, stop: [END_MARKER] };
-    return chat
-      ? { messages: [{ role: "user", content: chatMessage(instruction, prompt) }], ...sampling }
-      : { prompt, ...sampling };
+    switch (endpoint) {
+      case "completions":
+        return { prompt: `${parts.context}${parts.answerStart}`, ...sampling };
+      case "chat": {
+        const instruction = kind === "critique" ? CHAT_FEEDBACK_INSTRUCTION : CHAT_IMPROVE_INSTRUCTION;
+        return { messages: [{ role: "user", content: chatMessage(instruction, `${parts.context}${parts.answerStart}`) }], ...sampling };
+      }
+      case "chat-prefill": {
+        const instruction = kind === "critique" ? PREFILL_FEEDBACK_INSTRUCTION : PREFILL_IMPROVE_INSTRUCTION;
+        // Chat templates strip the final message's trailing whitespace when they leave it open,
+        // so the answer start is sent without its last newline and the model writes it.
+        return {
+          messages: [
+            { role: "user", content: chatMessage(instruction, parts.context.trimEnd()) },
+            { role: "assistant", content: parts.answerStart.replace(/\n+$/, "") },
+          ],
+          ...sampling,
+        };
+      }
+    }
   };
   const critique = (problem: Problem, attempt: string): Observable<E.Either<ParseError, Verdict>> =>
     defer(() => {
@@ -153,8 +199,8 @@ export function llmExpert(model: Model, options: LlmExpertOptions): Expert {
           feedback: correctFeedback(lastNumberedStepId(attempt) ?? "1", "llm"),
         }));
       }
-      const prompt = feedbackPrompt(task, examples, problem, attempt);
-      return model(request(prompt, CHAT_FEEDBACK_INSTRUCTION, critiqueTemperature)).pipe(
+      const parts = feedbackPromptParts(task, examples, problem, attempt);
+      return models.critique(request(parts, "critique", critiqueTemperature)).pipe(
         map((response) => {
           const text = firstText(response);
           return text === undefined ? parseError("Cannot read the FBK output as the response has no choice") : parseTabularFeedback(text, attempt);
@@ -169,8 +215,8 @@ export function llmExpert(model: Model, options: LlmExpertOptions): Expert {
           return of(parseError("Cannot improve an attempt as the verdict names no error step"));
         }
         const prefix = prefixBefore(attempt, verdict.errorStep);
-        const prompt = improvePrompt(task, examples, problem, attempt, verdict.feedback, prefix);
-        return model(request(prompt, CHAT_IMPROVE_INSTRUCTION, improveTemperature)).pipe(
+        const parts = improvePromptParts(task, examples, problem, attempt, verdict.feedback, prefix);
+        return models.improve(request(parts, "improve", improveTemperature)).pipe(
           map((response): E.Either<ParseError, string> => {
             const text = firstText(response);
             if (text === undefined) return parseError("Cannot read the IMP output as the response has no choice");

@@ -72,11 +72,20 @@ function cleanReason(reason: string): string {
   return [head, ...rest.filter((sentence) => sentence.endsWith("."))].join(" ").replace(/\.+$/, "");
 }
 
+// A model that ignores the stop string may run on into a made-up next example: the table ends
+// at the first `Q:` line after the first line.
+function cutAtNextQuestion(body: string): string {
+  const lines = body.split("\n");
+  const next = lines.findIndex((line, index) => index > 0 && line.trimStart().startsWith("Q:"));
+  return next < 0 ? body : lines.slice(0, next).join("\n");
+}
+
 /**
  * Parses an LLM's tabular FBK output on `attempt` into a verdict. `text` is what the model wrote
  * after the prompt's final `Earliest error step:` (a completion), or a whole answer that repeats
  * the label (a chat reply). Everything from `[END]` on is ignored, and so is anything but the
- * first line of each label.
+ * first line of each label, and so is a made-up next example (from a `Q:` line on) that a model
+ * ignoring the stop string runs on into.
  *
  * The official `[ERROR]` (`Left`): no step, a step the attempt does not have (this covers the
  * official "larger than the attempt's lines"), or a missing or empty segment or reason line.
@@ -89,8 +98,12 @@ function cleanReason(reason: string): string {
  */
 export function parseTabularFeedback(text: string, attempt: string): E.Either<ParseError, Verdict> {
   const end = text.indexOf(END_MARKER);
-  const body = end < 0 ? text : text.slice(0, end);
-  const full = new RegExp(`^\\s*${STEP_LABEL}`, "m").test(body) ? body : `${STEP_LABEL}${body}`;
+  const body = cutAtNextQuestion(end < 0 ? text : text.slice(0, end));
+  // A completion continues the prompt's `Earliest error step:` (its first line is the step); a
+  // chat reply restates the label, perhaps after some chat.
+  const firstLine = body.split("\n").find((line) => line.trim() !== "") ?? "";
+  const restated = !STEP_VALUE.test(firstLine.trim()) && new RegExp(`^\\s*${STEP_LABEL}`, "m").test(body);
+  const full = restated ? body : `${STEP_LABEL}${body}`;
   const lines = full.split("\n");
   const stepText = labelled(lines, STEP_LABEL);
   const stepMatch = stepText === undefined ? null : STEP_VALUE.exec(stepText);

@@ -1,8 +1,9 @@
 /**
  * The Model port over any OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, OpenAI):
- * `/v1/completions` (raw continuation) or `/v1/chat/completions`, plain JSON or SSE streaming,
- * over a keep-alive undici pool with explicit timeouts, with typed errors, one retry layer and
- * an optional shared endpoint limiter.
+ * `/v1/completions` (raw continuation) or `/v1/chat/completions` (optionally continuing a final
+ * assistant message: `chat-prefill`), plain JSON or SSE streaming, over a keep-alive undici pool
+ * with explicit timeouts, with typed errors, one retry layer and an optional shared endpoint
+ * limiter.
  *
  * @module
  */
@@ -41,8 +42,20 @@ export interface HttpModelOptions {
   model: string;
   /** The API key itself (read by the caller from an environment variable). Never logged. */
   apiKey?: string;
-  /** Which endpoint to call. @default {"completions"} */
-  endpoint?: "completions" | "chat";
+  /**
+   * Which endpoint to call: `completions`, `chat`, or `chat-prefill` — `/v1/chat/completions`
+   * where a request whose messages end with an assistant message asks the server to continue that
+   * message (`continue_final_message: true`, `add_generation_prompt: false`, vLLM's fields; see
+   * {@linkcode PREFILL_FIELDS}) and the response holds only the continuation.
+   * @default {"completions"}
+   */
+  endpoint?: HttpEndpoint;
+  /**
+   * Extra top-level fields of every request body (e.g. `{"chat_template_kwargs": {...}}`), sent as
+   * given. They cannot replace the fields the adapter writes (`model`, `prompt`, `messages`,
+   * sampling, `stream`).
+   */
+  extraBody?: Readonly<Record<string, unknown>>;
   /** Stream the answer as server-sent events and collect it. @default {false} */
   stream?: boolean;
   /** Longest wait for the response headers, in milliseconds. @default {60000} */
@@ -61,6 +74,52 @@ export interface HttpModelOptions {
   connections?: number;
   /** Extra request headers (e.g. `OpenAI-Organization`). */
   headers?: Readonly<Record<string, string>>;
+}
+
+/** The endpoints an HTTP model can call (see {@linkcode HttpModelOptions.endpoint}). */
+export type HttpEndpoint = "completions" | "chat" | "chat-prefill";
+
+/** The endpoint kinds, for flags and config checks. */
+export const HTTP_ENDPOINTS: readonly HttpEndpoint[] = ["completions", "chat", "chat-prefill"];
+
+/**
+ * The body fields a `chat-prefill` request whose last message is an assistant message carries:
+ * vLLM (and SGLang, and llama.cpp's server since it aligned with vLLM) then render the chat
+ * without closing that message and without a new assistant header, so the model continues it.
+ * llama.cpp's server and Anthropic's Messages API continue a trailing assistant message even
+ * without them; OpenAI's API rejects them with a 400 ({@linkcode PrefillUnsupportedError}).
+ */
+export const PREFILL_FIELDS: Readonly<Record<string, unknown>> = { continue_final_message: true, add_generation_prompt: false };
+
+/**
+ * The endpoint refused a request that asks it to continue the final assistant message (a 400 or
+ * 422 that names one of {@linkcode PREFILL_FIELDS}): the server does not support assistant
+ * prefill. Not retryable; use the `chat` endpoint (an explicit instruction) instead.
+ */
+export class PrefillUnsupportedError extends EndpointError {
+  constructor(message: string, cause: EndpointError) {
+    super(message, {
+      retryable: false,
+      cause,
+      headers: cause.headers,
+      ...(cause.status === undefined ? {} : { status: cause.status }),
+      ...(cause.code === undefined ? {} : { code: cause.code }),
+      ...(cause.type === undefined ? {} : { type: cause.type }),
+    });
+    this.name = "PrefillUnsupportedError";
+  }
+}
+
+/** Whether `error` says the endpoint does not support continuing a final assistant message. */
+export function isPrefillUnsupported(error: unknown): error is PrefillUnsupportedError {
+  return error instanceof PrefillUnsupportedError;
+}
+
+const OWNED_FIELDS = new Set(["model", "prompt", "messages", "temperature", "top_p", "max_tokens", "stop", "n", "seed", "stream", "stream_options"]);
+
+/** Whether a request continues a final assistant message (on the `chat-prefill` endpoint). */
+function isPrefillRequest(endpoint: HttpEndpoint, request: ModelRequest): boolean {
+  return endpoint === "chat-prefill" && "messages" in request && request.messages[request.messages.length - 1]?.role === "assistant";
 }
 
 /** A Model over HTTP, with a way to close its connections. */
@@ -148,9 +207,19 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
   if (!Number.isInteger(connections) || connections < 1) {
     throw new RangeError(`Cannot create an HTTP model as 'connections' must be a positive integer: current value is ${connections}`);
   }
+  if (!HTTP_ENDPOINTS.includes(endpoint)) {
+    throw new TypeError(`Cannot create an HTTP model as 'endpoint' must be one of ${HTTP_ENDPOINTS.join(", ")}: current value is ${String(endpoint)}`);
+  }
+  const extraBody = options.extraBody ?? {};
+  for (const field of Object.keys(extraBody)) {
+    if (OWNED_FIELDS.has(field)) {
+      throw new TypeError(`Cannot create an HTTP model as 'extraBody' must not set a field the adapter writes: current value names '${field}'`);
+    }
+  }
+  const chat = endpoint !== "completions";
   const origin = url.origin;
   const place = url.host;
-  const path = `${url.pathname.replace(/\/+$/, "")}/${endpoint === "chat" ? "chat/completions" : "completions"}`;
+  const path = `${url.pathname.replace(/\/+$/, "")}/${chat ? "chat/completions" : "completions"}`;
   const ownPool = options.dispatcher === undefined
     ? new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs })
     : undefined;
@@ -168,13 +237,14 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
   }
 
   function bodyOf(request: ModelRequest): string | EndpointError {
-    const wire: Record<string, unknown> = { model: request.model ?? defaultModel };
+    const wire: Record<string, unknown> = { ...extraBody, model: request.model ?? defaultModel };
     if ("messages" in request) {
-      if (endpoint !== "chat") {
+      if (!chat) {
         return new EndpointError("Cannot send chat messages to /v1/completions: use the chat endpoint", { retryable: false });
       }
       wire["messages"] = request.messages;
-    } else if (endpoint === "chat") {
+      if (isPrefillRequest(endpoint, request)) Object.assign(wire, PREFILL_FIELDS);
+    } else if (chat) {
       wire["messages"] = [{ role: "user", content: request.prompt }];
     } else {
       wire["prompt"] = request.prompt;
@@ -214,7 +284,7 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
     } catch {
       return new EndpointBodyError(`Cannot read the response body from ${place} as JSON (status ${statusCode}, ${text.length} characters)`, { status: statusCode });
     }
-    if (endpoint === "chat") {
+    if (chat) {
       const decoded = decodeChat(parsed);
       if (E.isLeft(decoded)) return new EndpointBodyError(`Cannot decode the chat response from ${place}: ${describeFailure(decoded.left)}`, { status: statusCode });
       const body = decoded.right;
@@ -298,6 +368,7 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
   function send(request: ModelRequest): Observable<ModelResponse> {
     return new Observable<ModelResponse>((subscriber) => {
       const payload = bodyOf(request);
+      const prefill = isPrefillRequest(endpoint, request);
       if (typeof payload !== "string") {
         subscriber.error(payload);
         return undefined;
@@ -333,6 +404,14 @@ export function createHttpModel(options: HttpModelOptions): HttpModel {
         try {
           if (statusCode < 200 || statusCode >= 300) {
             result = errorFromResponse(statusCode, responseHeaders as HeaderRecord, await body.text(), redact);
+            if (prefill && (statusCode === 400 || statusCode === 422) && /continue_final_message|add_generation_prompt/.test(result.message)) {
+              result = new PrefillUnsupportedError(
+                `Cannot continue the final assistant message as ${place} does not support assistant prefill (${
+                  result.message.replace(/^Cannot complete the request as the endpoint /, "it ")
+                }): use the 'chat' endpoint instead`,
+                result,
+              );
+            }
           } else if (stream && String(responseHeaders["content-type"] ?? "").includes("text/event-stream")) {
             result = await readStream(statusCode, body);
           } else {

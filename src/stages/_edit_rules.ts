@@ -82,7 +82,7 @@ export function hasCorrectAnswer(task: Task, problem: Problem, attempt: string):
 
 /** Rule 2: the last attempt gives the gold answer and passes `has_valid_content`. */
 export function isAlreadyCorrect(task: Task, problem: Problem, attempt: string): boolean {
-  return hasCorrectAnswer(task, problem, attempt) && task.hasValidContent(attempt, problem.answer);
+  return hasCorrectAnswer(task, problem, attempt) && task.hasValidContent(attempt, problem.answer, problem);
 }
 
 /** The terminal verdict on an attempt (LLM wording: "Step (1) to step (N) are correct. …"). */

@@ -19,7 +19,7 @@ import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import type { TrainingExample } from "../codecs/training_example.js";
 import type { Model } from "../models/model.js";
-import type { Task } from "../tasks/task.js";
+import { goldRationale, type Task } from "../tasks/task.js";
 import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
 import { hash32, type Prng } from "../util/prng.js";
 import { goldExample } from "./split.js";
@@ -68,7 +68,7 @@ export function ftRationaleExamples(problems: readonly Problem[], options: FtRat
       examples.push({ ...gold.right, id, weightFrom: gold.right.text.length, weight: 1 });
       continue;
     }
-    const written = format.fromOfficial(problem, task.solve(problem));
+    const written = E.flatMap(goldRationale(task, problem), (rationale) => format.fromOfficial(problem, rationale));
     if (E.isLeft(written)) {
       onRejection?.({ id: problem.id, type: "gold-format-error", reason: written.left.message });
       continue;

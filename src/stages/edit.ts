@@ -355,7 +355,7 @@ function improveLoop(
       const all = [...updates, { attempt: next, verdict: nextVerdict }];
       const bad = badImprovement || !feedbackProgressed(verdict, nextVerdict);
       if (isCorrectFeedback(nextVerdict.feedback)) {
-        if (task.hasValidContent(next, problem.answer)) return done(E.right({ updates: all, badImprovement: bad }));
+        if (task.hasValidContent(next, problem.answer, problem)) return done(E.right({ updates: all, badImprovement: bad }));
         return done(E.left({
           type: "invalid-content",
           reason: `update ${step} is judged correct but fails the task's content check`,

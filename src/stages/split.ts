@@ -10,7 +10,7 @@ import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import type { TrainingExample } from "../codecs/training_example.js";
 import { isCorrectFeedback } from "../tasks/feedback.js";
-import type { ParseError, Task } from "../tasks/task.js";
+import { goldRationale, type ParseError, type Task } from "../tasks/task.js";
 import { type TrajectoryFormat, weightAnchor } from "../tasks/trajectory_format.js";
 import { terminalVerdict } from "./_edit_rules.js";
 import type { EditedTrajectory } from "./edit.js";
@@ -106,10 +106,13 @@ export function split(options: SplitOptions): OperatorFunction<EditedTrajectory,
 /**
  * The gold example of a problem: the prompt, the task's gold rationale in `format`, and the
  * terminal feedback line; kind `gold`, weight 1 throughout, id `<problem id>#gold`. A `Left`
- * when the rationale does not convert to `format`.
+ * when the problem has no gold rationale (a date understanding problem read from a
+ * BIG-Bench-Hard file) or the rationale does not convert to `format`.
  */
 export function goldExample(task: Task, format: TrajectoryFormat, problem: Problem): E.Either<ParseError, TrainingExample> {
-  const rationale = task.solve(problem);
+  const gold = goldRationale(task, problem);
+  if (E.isLeft(gold)) return gold;
+  const rationale = gold.right;
   return E.map((written: string): TrainingExample => ({
     id: `${problem.id}#gold`,
     kind: "gold",

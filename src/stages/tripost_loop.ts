@@ -19,13 +19,13 @@ import { from, lastValueFrom, toArray } from "rxjs";
 import type { BaselineName, ResolvedRunConfig } from "../codecs/config.js";
 import { decodeWith } from "../codecs/decode.js";
 import { JournalEntry } from "../codecs/journal_entry.js";
-import type { Metrics } from "../codecs/metrics.js";
+import type { Metrics, UsageEntry, UsageReport } from "../codecs/metrics.js";
 import { Prediction } from "../codecs/prediction.js";
 import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { isFatal } from "../models/errors.js";
-import { journaledModel } from "../models/journaled_model.js";
+import { createUsageMeter, mergeUsageEntries, type UsageMeter, usageReport, usageSince } from "../models/usage_meter.js";
 import type { Model } from "../models/model.js";
 import { loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
 import { initTfjs } from "../models/student/tfjs.js";
@@ -39,6 +39,7 @@ import { ftRationaleExamples, lmsi, sizeToMatch } from "./baselines.js";
 import { collectIteration } from "./collect.js";
 import { evaluate, evaluationMetrics } from "./evaluate.js";
 import type { Expert } from "./expert.js";
+import type { ExternalTrainingStep } from "./external_trainer.js";
 
 /** A method compared in a run. */
 export type MethodName = "tripost" | BaselineName;
@@ -56,10 +57,26 @@ export interface TriPosTLoopDependencies {
   readonly expert: Expert;
   readonly trainProblems: readonly Problem[];
   readonly testProblems: readonly Problem[];
-  /** The starting student M0's checkpoint directory. */
+  /**
+   * The starting student M0: its checkpoint directory (embedded), or its served model name (an
+   * HTTP student, which needs `trainExternally`).
+   */
   readonly initialCheckpoint: string;
-  /** Opens the embedded student of a checkpoint directory as a Model. */
+  /** Opens the student of a checkpoint directory (or of a served model name) as a Model. */
   openStudent(checkpoint: string): OpenedStudent;
+  /**
+   * Trains TriPosT's student outside this process (`external_trainer.ts`) instead of with the
+   * embedded trainer, and resolves to the next student (checkpoint directory or model name).
+   * Baselines are not run with it.
+   */
+  readonly trainExternally?: ExternalTrainingStep;
+  /**
+   * Counts model calls and tokens. The loop counts the student's calls with it (`rollout`,
+   * `evaluate`, `lmsi`, model `student`); wrap the expert's model with the same meter (stages
+   * `critique`, `improve`) so each collection's `stats.json` holds the expert's usage too.
+   * @default {a meter of the loop's own}
+   */
+  readonly meter?: UsageMeter;
 }
 
 /** Options for {@linkcode runTriPosT}. */
@@ -99,6 +116,17 @@ export interface ResultRow {
 export interface TriPosTRunResult {
   readonly rows: readonly ResultRow[];
   readonly outDir: string;
+  /**
+   * Model calls and tokens of the whole run, per stage and model: each step's counts as its files
+   * record them (a step skipped on resume counts what it recorded when it ran).
+   */
+  readonly usage: UsageReport;
+}
+
+/** The usage a step's file records, if any (older runs have none). */
+function recordedUsage(value: unknown): UsageEntry[] {
+  const usage = (value as { usage?: { entries?: unknown } } | undefined)?.usage;
+  return Array.isArray(usage?.entries) ? (usage.entries as UsageEntry[]) : [];
 }
 
 function writeJsonAtomic(path: string, value: unknown): void {
@@ -166,7 +194,9 @@ export function formatResultsTable(rows: readonly ResultRow[]): string {
  * collection (`trajectories.jsonl` and `rejections.jsonl` of the first pass — every training
  * problem in exactly one of them —, `pass-<k>/` with the same two files for each later pass,
  * `train.jsonl` built from all passes, `stats.json`, `journal.jsonl`), `checkpoint/`, `eval/`,
- * and one folder per baseline; `metrics.json` holds the results table.
+ * and one folder per baseline; `metrics.json` holds the results table. With `trainExternally`,
+ * `checkpoint/` is replaced by the external trainer's files (`train.<format>.jsonl`, `model/`,
+ * `trainer.log`, `trainer.done.json`) and there are no baselines.
  */
 export async function runTriPosT(
   dependencies: TriPosTLoopDependencies,
@@ -174,23 +204,33 @@ export async function runTriPosT(
 ): Promise<TriPosTRunResult> {
   const { config, outDir, resume = false, onEvent } = options;
   const { task, format, expert, trainProblems, testProblems } = dependencies;
+  if (dependencies.trainExternally !== undefined && config.baselines.length > 0) {
+    throw new Error("Cannot run baselines with an external trainer as it trains TriPosT's student only");
+  }
   mkdirSync(outDir, { recursive: true });
   const rows: ResultRow[] = [];
+  const meter = dependencies.meter ?? createUsageMeter();
+  // Every step's usage, for the run's total.
+  const usageParts: (readonly UsageEntry[])[] = [];
+  const STUDENT = "student";
 
   async function evaluateAt(method: MethodName | "M0", iteration: number, checkpoint: string, directory: string): Promise<Metrics> {
     const metricsPath = join(directory, "metrics.json");
     if (resume && existsSync(metricsPath)) {
       onEvent?.({ type: "step-skip", method, iteration, step: "evaluate" });
-      return readJson(metricsPath) as Metrics;
+      const recorded = readJson(metricsPath) as Metrics;
+      usageParts.push(recordedUsage(recorded));
+      return recorded;
     }
     onEvent?.({ type: "step-start", method, iteration, step: "evaluate" });
     mkdirSync(directory, { recursive: true });
     const student = dependencies.openStudent(checkpoint);
+    const before = meter.snapshot();
     try {
       let done = 0;
       const predictions = await lastValueFrom(
         from(testProblems).pipe(
-          evaluate(student.model, {
+          evaluate(meter.count({ stage: "evaluate", model: STUDENT }, student.model), {
             task,
             format,
             maxTokens: config.maxTokens.eval,
@@ -204,7 +244,9 @@ export async function runTriPosT(
       );
       const order = new Map(testProblems.map((problem, index) => [problem.id, index]));
       predictions.sort((left, right) => (order.get(left.id) ?? 0) - (order.get(right.id) ?? 0));
-      const metrics = evaluationMetrics(task, predictions);
+      const usage = usageSince(meter.snapshot(), before).served;
+      usageParts.push(usage);
+      const metrics: Metrics = { ...evaluationMetrics(task, predictions), usage: usageReport(usage) };
       await writeJsonl(join(directory, "predictions.jsonl"), predictions);
       writeJsonAtomic(metricsPath, metrics);
       const summary = `seen ${pct(metrics.accuracy.seen)} unseen ${pct(metrics.accuracy.unseen)} total ${pct(metrics.accuracy.total)}`;
@@ -279,6 +321,7 @@ export async function runTriPosT(
     if (resume && existsSync(join(directory, "stats.json"))) {
       onEvent?.({ type: "step-skip", method: "tripost", iteration, step: "collect" });
       examples = readJsonlFile(trainPath, decodeWith(TrainingExample));
+      usageParts.push(recordedUsage(readJson(join(directory, "stats.json"))));
     } else {
       onEvent?.({ type: "step-start", method: "tripost", iteration, step: "collect" });
       const journal = openJournal(join(directory, JOURNAL_FILE_NAME), JournalEntry, { resume });
@@ -286,7 +329,9 @@ export async function runTriPosT(
       try {
         // Iteration 1 rolls out M0, which has never written feedback: plain attempts. From
         // iteration 2 on the student rolls out with self-improvement (`tripost.md` §3.1).
-        const result = await collectIteration(journaledModel(student.model, journal), expert, trainProblems, {
+        const before = meter.snapshot();
+        const rollouts = meter.journaled({ stage: "rollout", model: STUDENT }, student.model, journal);
+        const result = await collectIteration(rollouts, expert, trainProblems, {
           task,
           format,
           iteration,
@@ -314,7 +359,10 @@ export async function runTriPosT(
           await writeJsonl(join(passDirectory, "rejections.jsonl"), later.rejections);
         }
         await writeJsonl(trainPath, result.examples);
-        writeJsonAtomic(join(directory, "stats.json"), { iteration, ...result.stats });
+        // The rollouts' and the expert's calls (the expert's model is counted with the same meter).
+        const usage = usageSince(meter.snapshot(), before).served;
+        usageParts.push(usage);
+        writeJsonAtomic(join(directory, "stats.json"), { iteration, ...result.stats, usage: usageReport(usage) });
         examples = result.examples;
         onEvent?.({
           type: "step-end",
@@ -332,9 +380,14 @@ export async function runTriPosT(
     }
     if (examples.length === 0) throw new Error(`Cannot train in iteration ${iteration} as the collection produced no training examples`);
     const steps = stepsFor(examples.length);
-    current.tripost = await train("tripost", iteration, current.tripost, examples, steps, directory);
+    if (dependencies.trainExternally === undefined) {
+      current.tripost = await train("tripost", iteration, current.tripost, examples, steps, directory);
+    } else {
+      current.tripost = await dependencies.trainExternally({ iteration, from: current.tripost, examples, directory, resume });
+    }
     const metrics = await evaluateAt("tripost", iteration, current.tripost, join(directory, "eval"));
-    rows.push(rowOf("tripost", iteration, metrics, examples.length, steps));
+    // An external trainer's optimizer steps are its own: 0 in the table.
+    rows.push(rowOf("tripost", iteration, metrics, examples.length, dependencies.trainExternally === undefined ? steps : 0));
 
     // Baselines, at the same number of examples and steps.
     for (const baseline of config.baselines) {
@@ -345,6 +398,8 @@ export async function runTriPosT(
       if (resume && existsSync(baselineTrain)) {
         onEvent?.({ type: "step-skip", method: baseline, iteration, step: "collect" });
         baselineExamples = readJsonlFile(baselineTrain, decodeWith(TrainingExample));
+        const baselineStats = join(baselineDirectory, "stats.json");
+        if (existsSync(baselineStats)) usageParts.push(recordedUsage(readJson(baselineStats)));
       } else {
         onEvent?.({ type: "step-start", method: baseline, iteration, step: "collect" });
         const prng = createPrng(`${config.seed}/${iteration}/${baseline}`);
@@ -355,9 +410,10 @@ export async function runTriPosT(
         } else {
           const journal = openJournal(join(baselineDirectory, JOURNAL_FILE_NAME), JournalEntry, { resume });
           const student = dependencies.openStudent(current.lmsi);
+          const before = meter.snapshot();
           try {
             raw = await lastValueFrom(
-              lmsi(journaledModel(student.model, journal), trainProblems, {
+              lmsi(meter.journaled({ stage: "lmsi", model: STUDENT }, student.model, journal), trainProblems, {
                 task,
                 format,
                 temperature: config.temperatures.lmsi,
@@ -372,6 +428,9 @@ export async function runTriPosT(
             journal.close();
             await student.close();
           }
+          const usage = usageSince(meter.snapshot(), before).served;
+          usageParts.push(usage);
+          writeJsonAtomic(join(baselineDirectory, "stats.json"), { iteration, method: baseline, usage: usageReport(usage) });
         }
         baselineExamples = raw.length === 0 ? [] : sizeToMatch(raw, examples.length, prng);
         await writeJsonl(join(baselineDirectory, "rejections.jsonl"), rejections);
@@ -393,8 +452,9 @@ export async function runTriPosT(
     }
   }
 
-  writeJsonAtomic(join(outDir, "metrics.json"), { task: task.name, seed: config.seed, rows });
-  return { rows, outDir };
+  const usage = usageReport(mergeUsageEntries(usageParts));
+  writeJsonAtomic(join(outDir, "metrics.json"), { task: task.name, seed: config.seed, rows, usage });
+  return { rows, outDir, usage };
 }
 
 function pct(value: number | null): string {

@@ -46,6 +46,52 @@ export interface RetryTransientOptions {
   retryAfterMarginMs?: number;
   /** Scheduler of the waits (virtual time in marble tests). @default {asyncScheduler} */
   scheduler?: SchedulerLike;
+  /**
+   * Called each time a retry is scheduled (not when the error is passed on), before the wait:
+   * for counters and logs (see {@linkcode createRetryCounter}). Must not throw.
+   */
+  onRetry?: (retry: RetryEvent) => void;
+}
+
+/** A retry that {@linkcode retryTransient} scheduled. */
+export interface RetryEvent {
+  /** The error that is retried. */
+  readonly error: unknown;
+  /** Which retry this is, from 1. */
+  readonly retryCount: number;
+  /** The wait before it, in milliseconds. */
+  readonly delayMs: number;
+}
+
+/** A running count of retries, to hand to {@linkcode RetryTransientOptions.onRetry}. */
+export interface RetryCounter {
+  /** Retries scheduled so far. */
+  readonly count: number;
+  /** The hook that counts them. */
+  readonly onRetry: (retry: RetryEvent) => void;
+}
+
+/**
+ * A counter of the retries of every operator (or model) it is passed to, e.g. for progress output.
+ *
+ * @example Count the retries of two sources
+ * ```ts
+ * const counter = createRetryCounter();
+ * const a$ = source$.pipe(retryTransient({ onRetry: counter.onRetry }));
+ * const b$ = other$.pipe(retryTransient({ onRetry: counter.onRetry }));
+ * // … later: counter.count
+ * ```
+ */
+export function createRetryCounter(): RetryCounter {
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    onRetry: () => {
+      count += 1;
+    },
+  };
 }
 
 function readRetryable(error: unknown): boolean {
@@ -104,6 +150,7 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
     maxRetryAfterMs = 60_000,
     retryAfterMarginMs = 0,
     scheduler = asyncScheduler,
+    onRetry,
   } = options;
   checkNonNegative("maxRetries", maxRetries, true);
   checkNonNegative("initialDelayMs", initialDelayMs, false);
@@ -127,7 +174,9 @@ export function retryTransient<T>(options: RetryTransientOptions = {}): MonoType
       if (isAbortError(error) || !isRetryable(error)) return throwError(() => error);
       const hint = retryAfterMs(error);
       if (hint !== undefined && hint > maxRetryAfterMs) return throwError(() => error);
-      return timer(Math.max(backoffMs(retryCount), hint === undefined ? 0 : hint + retryAfterMarginMs), scheduler);
+      const delayMs = Math.max(backoffMs(retryCount), hint === undefined ? 0 : hint + retryAfterMarginMs);
+      onRetry?.({ error, retryCount, delayMs });
+      return timer(delayMs, scheduler);
     },
   });
 }

@@ -10,6 +10,7 @@ import * as t from "io-ts";
 import { decodeWith, describeFailure } from "../codecs/decode.js";
 import { Problem, type TaskName } from "../codecs/problem.js";
 import { bucketOf } from "./buckets.js";
+import { normaliseOptionLines } from "./multiple_choice/options.js";
 
 /** Why a record could not become a problem: a message and the field at fault. */
 export interface LoadFailure {
@@ -113,9 +114,15 @@ export function problemFromOfficialRow(task: TaskName, record: unknown, id: stri
   return E.right(withBucket(task, problem, meta.rationale));
 }
 
-/** Turns a BIG-Bench-Hard input into our question text (word sorting puts `List:` on its own line). */
+/**
+ * Turns a BIG-Bench-Hard input into our question text: word sorting puts `List:` on its own line;
+ * the multiple-choice tasks put `Options:` and each option on its own line, and logical deduction
+ * ends each option with a period, as the official rows do.
+ */
 function questionFromBbh(task: TaskName, input: string): string {
   if (task === "word_sorting") return input.replace(/:\s*List:\s*/, ":\nList: ");
+  if (task === "date_understanding") return normaliseOptionLines(input);
+  if (task === "logical_deduction") return normaliseOptionLines(input, { periods: true });
   return input;
 }
 

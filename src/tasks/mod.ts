@@ -12,3 +12,5 @@ export * from "./task.js";
 export * from "./trajectory_format.js";
 export { multistepArithmetic } from "./multistep_arithmetic/mod.js";
 export { wordSorting } from "./word_sorting/mod.js";
+export { dateUnderstanding } from "./date_understanding/mod.js";
+export { logicalDeduction, LOGICAL_DEDUCTION_INFO } from "./logical_deduction/mod.js";

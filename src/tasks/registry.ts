@@ -4,6 +4,8 @@
  * @module
  */
 import type { TaskName } from "../codecs/problem.js";
+import { dateUnderstanding } from "./date_understanding/mod.js";
+import { logicalDeduction } from "./logical_deduction/mod.js";
 import { multistepArithmetic } from "./multistep_arithmetic/mod.js";
 import type { Task } from "./task.js";
 import { wordSorting } from "./word_sorting/mod.js";
@@ -11,6 +13,8 @@ import { wordSorting } from "./word_sorting/mod.js";
 const TASKS: Partial<Record<TaskName, Task>> = {
   multistep_arithmetic: multistepArithmetic,
   word_sorting: wordSorting,
+  date_understanding: dateUnderstanding,
+  logical_deduction: logicalDeduction,
 };
 
 /** Every task name, in the order of the paper. */

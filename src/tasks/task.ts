@@ -1,4 +1,4 @@
-import type * as E from "fp-ts/lib/Either.js";
+import * as E from "fp-ts/lib/Either.js";
 import type { Verdict } from "../codecs/critique.js";
 import type { Problem, Split, TaskName } from "../codecs/problem.js";
 
@@ -61,21 +61,56 @@ export interface Task {
   readonly name: TaskName;
   /** The `{info}` text appended after "Let's think step by step." (`tripost.md` §2). */
   readonly info: string;
-  /** Names accepted by `generate`'s `difficulty`. */
+  /**
+   * Names accepted by `generate`'s `difficulty`. Empty for a task without a generator (date
+   * understanding, logical deduction): its problems come only from input files (BIG-Bench-Hard
+   * task files, official TriPosT rows); see {@linkcode hasGenerator}.
+   */
   readonly difficulties: readonly string[];
-  /** Seeded problems; the same options give the same problems. */
+  /**
+   * Seeded problems; the same options give the same problems.
+   *
+   * @throws {RangeError} for a task without a generator (`difficulties` is empty)
+   */
   generate(options: GenerateProblemsOptions): Problem[];
-  /** The gold rationale in the official format. */
+  /**
+   * The gold rationale in the official format: the scripted solver's, or, for a task without one,
+   * the problem's own (`meta.rationale`, as the official rows give it). Use
+   * {@linkcode goldRationale} for an `Either`.
+   *
+   * @throws {RangeError} when the task has no solver and the problem no `meta.rationale`
+   */
   solve(problem: Problem): string;
   /** The answer an attempt gives in its `(Final response)` line, if it gives one. */
   extractAnswer(attempt: string): string | undefined;
   /** Whether an extracted answer equals the gold one, by the task's rule. */
   isCorrectAnswer(answer: string, gold: string): boolean;
-  /** `has_valid_content` of `tripost.md` §3.2. */
-  hasValidContent(attempt: string, answer: string): boolean;
+  /**
+   * `has_valid_content` of `tripost.md` §3.2 for an attempt choosing `answer`. The multiple-choice
+   * tasks read the chosen option from `problem.question`; without `problem` they check only what
+   * the attempt alone shows.
+   */
+  hasValidContent(attempt: string, answer: string, problem?: Problem): boolean;
   /** The scripted FBK: the first failing check's verdict, or a `Left` where the official verifier gives `[ERROR]`. */
   readonly critique?: (problem: Problem, attempt: string) => E.Either<ParseError, Verdict>;
   /** The scripted IMP: the steps before the error step, then a correct remainder. */
   readonly improve?: (problem: Problem, attempt: string, verdict: Verdict) => E.Either<ParseError, string>;
   readonly compact?: CompactFormat;
+}
+
+/** Whether a task generates its own problems (`tripost problems`); otherwise they come from input files. */
+export function hasGenerator(task: Task): boolean {
+  return task.difficulties.length > 0;
+}
+
+/**
+ * The gold rationale of a problem ({@linkcode Task.solve}) as an `Either`: a `Left` where `solve`
+ * throws (a task without a solver and a problem without `meta.rationale`, or a question the
+ * solver cannot read).
+ */
+export function goldRationale(task: Task, problem: Problem): E.Either<ParseError, string> {
+  return E.tryCatch(
+    () => task.solve(problem),
+    (error): ParseError => ({ type: "parse-error", line: 0, message: error instanceof Error ? error.message : String(error) }),
+  );
 }

@@ -79,6 +79,9 @@ describe("tripost run", () => {
       expect(first.stdout).toMatch(new RegExp(`^${row.method}\\s+${row.iteration}\\s`, "m"));
     }
     expect(first.stdout).toMatch(/^method\s+iter\s+seen\s+unseen\s+total/m);
+    // `npm start` ends with the report's path: the last line on stdout.
+    expect(first.stdout.trimEnd().split("\n").at(-1)).toBe(`Report: ${join(runDirectory, "report.html")}`);
+    expect(existsSync(join(runDirectory, "report.html"))).toBe(true);
   });
 
   it("tripost run exits 2 into a non-empty directory without --resume and leaves it as it was", async () => {

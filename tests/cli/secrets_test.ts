@@ -1,12 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { firstValueFrom } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCassette, recordModel } from "../../src/models/cassette.js";
+import { createHttpModel } from "../../src/models/http_model.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { compactFormat } from "../../src/tasks/trajectory_format.js";
+import { rootDirectory } from "../_helpers/child_run.js";
 import { runCli } from "../_helpers/cli_io.js";
 import { type OpenAiServer, startOpenAiServer } from "../_helpers/openai_server.js";
+import { tinyRunConfig, writeRunConfig } from "../_helpers/run_config.js";
 
 /** The secret: distinctive, so any copy of it (or of a long part of it) is found. */
 const KEY = "sk-tripost-SECRET-9f3c2a7b5e1d4c6a8b0e";
@@ -123,6 +128,38 @@ describe("secrets", () => {
     }
     const files = filesUnder(workspace).filter((path) => /refused-/.test(path));
     expect(files.filter((path) => readFileSync(path).toString("latin1").includes(KEY.slice(3, 15)))).toEqual([]);
+  });
+
+  it("a cassette recorded through an HTTP model with the key holds no copy of it", async () => {
+    mkdirSync(join(workspace, "cassettes"));
+    const path = join(workspace, "cassettes", "calls.jsonl");
+    const live = createHttpModel({ baseUrl: server.url, model: "m", apiKey: KEY, maxRetries: 0 });
+    const recording = recordModel(live, path, { truncate: true });
+    try {
+      for (const problem of problems.slice(0, 3)) {
+        await firstValueFrom(recording({ prompt: compact.prompt(problem), maxTokens: 64, temperature: 0 }));
+      }
+    } finally {
+      recording.close();
+      await live.close();
+    }
+    expect(loadCassette(path)).toHaveLength(3);
+    expect(filesWithKey(join(workspace, "cassettes"))).toEqual([]);
+  });
+
+  it("tripost run with an HTTP expert refused with 401 exits 1 without the key in its output, error or run directory", async () => {
+    const config = { ...tinyRunConfig, baselines: [], expert: { url: refusing.url, model: "m", apiKeyEnv: "TRIPOST_TEST_KEY", maxRetries: 0 } };
+    const configPath = writeRunConfig(workspace, "http-expert.json", config);
+    const out = join(workspace, "refused-run");
+    const result = await runCli(["run", "--config", configPath, "--out", out], { cwd: rootDirectory, env: ENV });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/401|key|auth/i);
+    for (const text of [result.stdout, result.stderr]) {
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(KEY.slice(3, 15));
+    }
+    expect(readFileSync(join(out, "config.json"), "utf8")).toContain("TRIPOST_TEST_KEY");
+    expect(filesWithKey(out)).toEqual([]);
   });
 
   it("the 401 server does echo the key it was given, so the check above can fail", async () => {

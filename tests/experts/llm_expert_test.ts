@@ -168,7 +168,7 @@ describe("llmExpert() IMP", () => {
 
 describe("llmExpert() construction", () => {
   it("llmExpert() throws a TypeError for a task without few-shot examples", () => {
-    expect(() => llmExpert(silentModel, { task: { ...wordSorting, name: "date_understanding" } })).toThrow(TypeError);
+    expect(() => llmExpert(silentModel, { task: wordSorting, fewShot: [] })).toThrow(TypeError);
   });
 
   it("llmExpert() throws a RangeError for a bad maxTokens or temperature", () => {

@@ -32,7 +32,8 @@ describe("resolveExpert()", () => {
   it("resolveExpert() rejects an HTTP spec without settings, an unknown spec, and a task without examples", () => {
     expect(() => resolveExpert(wordSorting, "http://127.0.0.1:9/v1")).toThrow(UsageError);
     expect(() => resolveExpert(wordSorting, "gpt4")).toThrow(UsageError);
-    expect(() => resolveExpert({ ...wordSorting, name: "logical_deduction" }, "http://127.0.0.1:9/v1", { io })).toThrow(UsageError);
+    // Every task has examples now: a task name outside the four stands for one without.
+    expect(() => resolveExpert({ ...wordSorting, name: "chess" as never }, "http://127.0.0.1:9/v1", { io })).toThrow(UsageError);
     expect(() => resolveExpert(wordSorting, "http://127.0.0.1:9/v1", { io, apiKeyEnv: "MISSING" })).toThrow(UsageError);
   });
 });

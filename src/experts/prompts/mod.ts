@@ -3,5 +3,7 @@
  *
  * @module
  */
+export * from "./date_understanding.js";
+export * from "./logical_deduction.js";
 export * from "./multistep_arithmetic.js";
 export * from "./word_sorting.js";

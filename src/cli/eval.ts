@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createUsageMeter, usageReport } from "../models/usage_meter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { firstValueFrom, from, tap, toArray } from "rxjs";
@@ -66,6 +67,9 @@ export const evalCommand: Command = {
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const retries = createRetryCounter();
     const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
+    // Calls and tokens of the evaluation, in metrics.json `usage`.
+    const meter = createUsageMeter();
+    const counted = meter.count({ stage: "evaluate", model: student.label }, student.model);
     const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     let predictions: Prediction[];
     try {
@@ -75,7 +79,7 @@ export const evalCommand: Command = {
       progress.update(0, problems.length);
       predictions = await firstValueFrom(
         from(problems).pipe(
-          evaluate(student.model, {
+          evaluate(counted, {
             task,
             format: format.right,
             concurrency,
@@ -104,7 +108,12 @@ export const evalCommand: Command = {
     if (predictions.length > 0 && failed.length === predictions.length) {
       throw new RunError(`Cannot evaluate the student as every call failed, the first with: ${failed[0]?.error ?? "unknown error"}`);
     }
-    const metrics: Metrics = { ...evaluationMetrics(task.name, predictions), student: student.label, format: formatName };
+    const metrics: Metrics = {
+      ...evaluationMetrics(task.name, predictions),
+      student: student.label,
+      format: formatName,
+      usage: usageReport(meter.snapshot().served),
+    };
     mkdirSync(out, { recursive: true });
     writeFilesAtomically([
       { path: join(out, "predictions.jsonl"), text: toJsonl(predictions) },

@@ -5,6 +5,8 @@ import { TrainingExample } from "../codecs/training_example.js";
 import { Trajectory } from "../codecs/trajectory.js";
 import { InputError, UsageError } from "../errors.js";
 import { addGold, rebalanceExamples } from "../stages/rebalance.js";
+import { UsageReport } from "../codecs/metrics.js";
+import { mergeUsageEntries, usageReport } from "../models/usage_meter.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import { numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
@@ -111,6 +113,15 @@ function sumCounts(objects: readonly unknown[]): Record<string, number> {
   return total;
 }
 
+/** The shards' model usage summed (`stats.json` `usage`), or nothing when no shard recorded any. */
+function mergedUsage(usages: readonly unknown[]): { usage?: UsageReport } {
+  const entries = usages.flatMap((usage) => {
+    const decoded = UsageReport.decode(usage);
+    return decoded._tag === "Right" ? [decoded.right.entries] : [];
+  });
+  return entries.length === 0 ? {} : { usage: usageReport(mergeUsageEntries(entries)) };
+}
+
 /** `tripost merge`: joins the outputs of `tripost collect --shard i/n` and rebalances over the union. */
 export const mergeCommand: Command = {
   name: "merge",
@@ -175,6 +186,7 @@ export const mergeCommand: Command = {
       rejections: sumCounts(shards.map((shard) => shard.stats["rejections"])),
       examplesBeforeRebalance: sumCounts(shards.map((shard) => shard.stats["examplesBeforeRebalance"])),
       rebalance: withGold.stats,
+      ...mergedUsage(shards.map((shard) => shard.stats["usage"])),
     };
     await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
     io.stderr.write(

@@ -17,7 +17,7 @@ import {
 } from "../stages/external_trainer.js";
 import { formatResultsTable, type LoopEvent, type OpenedStudent, runTriPosT } from "../stages/tripost_loop.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
-import { createRetryCounter } from "../streams/retry_transient.js";
+import { createRetryCounter, type RetryEvent } from "../streams/retry_transient.js";
 import { formatFor } from "../tasks/trajectory_format.js";
 import type { Task } from "../tasks/task.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
@@ -161,7 +161,7 @@ export const runCommand: Command = {
         testProblems,
         initialCheckpoint,
         meter,
-        openStudent: httpStudent ? httpStudentOpener(io, config) : (checkpoint) => {
+        openStudent: httpStudent ? httpStudentOpener(io, config, retries.onRetry) : (checkpoint) => {
           const model = createStudentModel(checkpoint, { seed: config.seed });
           return { model, close: () => model.close() };
         },
@@ -180,11 +180,12 @@ export const runCommand: Command = {
 // external trainers (README "External trainers")
 
 /** Opens an HTTP student under a served model name, with the config's endpoint settings. */
-function httpStudentOpener(io: CliIo, config: ResolvedRunConfig): (modelName: string) => OpenedStudent {
+function httpStudentOpener(io: CliIo, config: ResolvedRunConfig, onRetry?: (retry: RetryEvent) => void): (modelName: string) => OpenedStudent {
   const { student } = config;
   return (modelName) => {
     const resolved = resolveModel(io, student.spec, {
       modelName,
+      ...(onRetry === undefined ? {} : { onRetry }),
       concurrency: student.concurrency ?? config.concurrency,
       ...(student.apiKeyEnv === undefined ? {} : { apiKeyEnv: student.apiKeyEnv }),
       ...(student.endpoint === undefined ? {} : { endpoint: student.endpoint }),

@@ -99,12 +99,26 @@ export function cleanExpertAttempt(text: string): string {
   return kept.join("\n").trim();
 }
 
-// A chat reply may restate the header and the given prefix before continuing: drop both.
+/**
+ * Whether a line opening a chat reply is talk about the answer rather than part of it: a code
+ * fence, a blank line, or a short lead-in such as "Sure! Here is the corrected answer:" (a line
+ * that ends with a colon and is not a numbered step).
+ */
+export function isChatLeadIn(line: string): boolean {
+  const trimmed = line.trim();
+  if (trimmed === "" || /^```/.test(trimmed)) return true;
+  if (/^\(/.test(trimmed)) return false;
+  return /^(sure|certainly|of course|okay|ok|here|below|continuing|i will|i'll|let me)\b/i.test(trimmed) || /:$/.test(trimmed) && trimmed.length <= 80;
+}
+
+// A chat reply may open with a lead-in, restate the header and the given prefix before
+// continuing, and close a code fence: drop all of them.
 function dropRestatedPrefix(continuation: string, prefix: string): string {
   let lines = continuation.replace(/^\n+/, "").split("\n");
-  while (lines.length > 0 && /^(Updated Answer:|Answer:|Let's think step by step)/.test(lines[0] ?? "")) {
+  while (lines.length > 0 && (isChatLeadIn(lines[0] ?? "") || /^(Updated Answer:|Answer:|Let's think step by step)/.test(lines[0] ?? ""))) {
     lines = lines.slice(1);
   }
+  while (lines.length > 0 && /^\s*(```)?\s*$/.test(lines[lines.length - 1] ?? "")) lines = lines.slice(0, -1);
   const given = prefix === "" ? [] : prefix.split("\n");
   if (given.length > 0 && given.every((line, index) => lines[index]?.trim() === line.trim())) {
     lines = lines.slice(given.length);
@@ -191,7 +205,7 @@ export function llmExpert(model: Model | ExpertModels, options: LlmExpertOptions
   const critique = (problem: Problem, attempt: string): Observable<E.Either<ParseError, Verdict>> =>
     defer(() => {
       const answer = task.extractAnswer(attempt);
-      if (answer !== undefined && task.isCorrectAnswer(answer, problem.answer) && task.hasValidContent(attempt, problem.answer)) {
+      if (answer !== undefined && task.isCorrectAnswer(answer, problem.answer) && task.hasValidContent(attempt, problem.answer, problem)) {
         return of(E.right({
           correct: true,
           errorStep: null,

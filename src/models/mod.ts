@@ -10,4 +10,6 @@ export * from "./http_model.js";
 export * from "./endpoint_pool.js";
 export * from "./cassette.js";
 export * from "./journaled_model.js";
+export * from "./usage_meter.js";
+export * from "./vllm_lora.js";
 export * from "./student/mod.js";

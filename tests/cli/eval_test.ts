@@ -116,6 +116,10 @@ describe("tripost eval", () => {
     expect(metrics.accuracy.total).toBeCloseTo(6 / 9);
     expect(metrics.selfImprovement).toMatchObject({ frequency: 3 / 9, contribution: 3 / 6, contributed: 3 });
     expect(JSON.stringify(metrics)).not.toContain("sk-test");
+    // Every generation is one counted call of stage "evaluate" on this student.
+    expect(metrics.usage?.entries.map((entry) => [entry.stage, entry.model, entry.calls])).toEqual([
+      ["evaluate", server.url, predictions.reduce((total, prediction) => total + prediction.generations, 0)],
+    ]);
     const summary = result.stderr.trim().split("\n");
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatch(/^eval multistep_arithmetic: accuracy seen .* total 66\.7% \(n=9\); SI frequency 33\.3% contribution 50\.0%$/);

@@ -87,8 +87,11 @@ describe("tripost merge", () => {
     for (const file of ["trajectories.jsonl", "rejections.jsonl", "examples.jsonl", "train.jsonl"]) {
       expect(text(merged, file), file).toBe(text(whole, file));
     }
-    const stats = JSON.parse(text(merged, "stats.json")) as { problems: number; rebalance: unknown };
-    const wholeStats = JSON.parse(text(whole, "stats.json")) as { problems: number; rebalance: unknown };
+    const stats = JSON.parse(text(merged, "stats.json")) as { problems: number; rebalance: unknown; usage?: { total: { calls: number } } };
+    const wholeStats = JSON.parse(text(whole, "stats.json")) as { problems: number; rebalance: unknown; usage?: { total: { calls: number } } };
+    // The shards' model calls add up to those of the unsharded collection.
+    expect(wholeStats.usage?.total.calls).toBeGreaterThan(0);
+    expect(stats.usage).toEqual(wholeStats.usage);
     expect(stats.problems).toBe(wholeStats.problems);
     expect(stats.rebalance).toEqual(wholeStats.rebalance);
   });

@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { firstValueFrom, from, lastValueFrom, toArray } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { Problem } from "../../src/codecs/problem.js";
-import { CHAT_IMPROVE_INSTRUCTION, llmExpert } from "../../src/experts/mod.js";
+import { CHAT_IMPROVE_INSTRUCTION, isChatLeadIn, llmExpert } from "../../src/experts/mod.js";
 import { edit } from "../../src/stages/edit.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
@@ -137,6 +137,22 @@ describe("llmExpert() IMP", () => {
     const next = right(await firstValueFrom(expert.improve(msaProblem, MSA_WRONG, verdict)));
     expect(next).toBe(MSA_GOLD);
     expect(promptOf(fake.requests[0]).startsWith(CHAT_IMPROVE_INSTRUCTION)).toBe(true);
+  });
+
+  it("improve() over chat drops a lead-in line and a code fence around the continuation", async () => {
+    const rest = MSA_GOLD.split("\n").slice(1).join("\n");
+    const fake = fakeModel([`Sure! Here is the corrected answer, continuing from step (2):\n\`\`\`\n${rest}\n\`\`\`\n`]);
+    const expert = llmExpert(fake.model, { task: multistepArithmetic, endpoint: "chat" });
+    expect(right(await firstValueFrom(expert.improve(msaProblem, MSA_WRONG, verdict)))).toBe(MSA_GOLD);
+  });
+
+  it("isChatLeadIn() keeps numbered steps and drops talk about the answer", () => {
+    expect(isChatLeadIn("(2) Then we get: ")).toBe(false);
+    expect(isChatLeadIn("(Final response) So the answer is (A).")).toBe(false);
+    expect(isChatLeadIn("Here is the continuation:")).toBe(true);
+    expect(isChatLeadIn("Certainly.")).toBe(true);
+    expect(isChatLeadIn("```text")).toBe(true);
+    expect(isChatLeadIn("The date is 09/08/2020 so we continue")).toBe(false);
   });
 
   it("improve() writes from step (1) when the error is in step (1), and cuts at a new Q: line", async () => {

@@ -15,7 +15,7 @@ import {
   sameModelReloader,
   vllmLoraReloader,
 } from "../stages/external_trainer.js";
-import { formatResultsTable, type LoopEvent, type OpenedStudent, runTriPosT } from "../stages/tripost_loop.js";
+import { formatResultsTable, journaledExpertModel, type LoopEvent, type OpenedStudent, runTriPosT } from "../stages/tripost_loop.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import { createRetryCounter, type RetryEvent } from "../streams/retry_transient.js";
 import { formatFor } from "../tasks/trajectory_format.js";
@@ -104,16 +104,17 @@ export const runCommand: Command = {
     if (format._tag === "Left") throw new UsageError(`Cannot run as ${format.left}`);
     const expertConfig = config.expert;
     const retries = createRetryCounter();
-    // An HTTP expert's calls are not journaled by `run` yet: a resumed run asks it again.
     // Model calls and tokens per stage and model (`stats.json`, `metrics.json`, the summary).
     const meter = createUsageMeter();
+    // An HTTP expert's calls go through each collection's journal: a resumed run re-pays none.
+    const expertJournals = journaledExpertModel(meter);
     const expert = typeof expertConfig === "string"
       ? resolveExpert(task, expertConfig)
       : resolveExpert(task, expertConfig.url, {
         io,
         concurrency: expertConfig.concurrency ?? config.concurrency,
         onRetry: retries.onRetry,
-        wrap: (model, role, label) => meter.count({ stage: role, model: label }, model),
+        wrap: (model, role, label) => expertJournals.wrap(model, { stage: role, model: label }),
         ...(expertConfig.model === undefined ? {} : { modelName: expertConfig.model }),
         ...(expertConfig.apiKeyEnv === undefined ? {} : { apiKeyEnv: expertConfig.apiKeyEnv }),
         ...(expertConfig.endpoint === undefined ? {} : { endpoint: expertConfig.endpoint }),
@@ -161,6 +162,7 @@ export const runCommand: Command = {
         testProblems,
         initialCheckpoint,
         meter,
+        onCollectionJournal: expertJournals.use,
         openStudent: httpStudent ? httpStudentOpener(io, config, retries.onRetry) : (checkpoint) => {
           const model = createStudentModel(checkpoint, { seed: config.seed });
           return { model, close: () => model.close() };

@@ -26,12 +26,12 @@ import type { Rejection } from "../codecs/rejection.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { isFatal as isFatalEndpointError } from "../models/errors.js";
 import { isPrefillUnsupported } from "../models/http_model.js";
-import { createUsageMeter, mergeUsageEntries, type UsageMeter, usageReport, usageSince } from "../models/usage_meter.js";
+import { createUsageMeter, mergeUsageEntries, type UsageLabel, type UsageMeter, usageReport, usageSince } from "../models/usage_meter.js";
 import type { Model } from "../models/model.js";
 import { loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
 import { initTfjs } from "../models/student/tfjs.js";
 import { trainStudent } from "../models/student/trainer.js";
-import { JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { JOURNAL_FILE_NAME, type Journal, openJournal } from "../streams/journal.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import type { Task } from "../tasks/task.js";
 import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
@@ -83,6 +83,46 @@ export interface TriPosTLoopDependencies {
    * @default {a meter of the loop's own}
    */
   readonly meter?: UsageMeter;
+  /**
+   * Called with each collection's journal when it opens, and with `undefined` once it is closed.
+   * Route the expert's calls through it (see {@linkcode journaledExpertModel}) and a resumed run
+   * re-issues none of the expert calls it had completed.
+   */
+  readonly onCollectionJournal?: (journal: Journal<JournalEntry> | undefined) => void;
+}
+
+/**
+ * A Model that goes through whichever collection journal is open (`onCollectionJournal`), counted
+ * by `meter` under `label`, and straight to `model` (counted) when none is. One journaled wrapper
+ * per journal, so repeated samples of one request keep their distinct sample indices.
+ *
+ * @example Journal an HTTP expert's calls in `tripost run`
+ * ```ts
+ * const journals = journaledExpertModel(meter);
+ * const expert = resolveExpert(task, url, { wrap: (model, role, label) => journals.wrap(model, { stage: role, model: label }) });
+ * await runTriPosT({ ...dependencies, onCollectionJournal: journals.use }, options);
+ * ```
+ */
+export function journaledExpertModel(meter: UsageMeter): {
+  wrap(model: Model, label: UsageLabel): Model;
+  use(journal: Journal<JournalEntry> | undefined): void;
+} {
+  let current: Journal<JournalEntry> | undefined;
+  return {
+    wrap(model, label) {
+      const counted = meter.count(label, model);
+      let cache: { journal: Journal<JournalEntry>; model: Model } | undefined;
+      return (request) => {
+        const journal = current;
+        if (journal === undefined) return counted(request);
+        if (cache?.journal !== journal) cache = { journal, model: meter.journaled(label, model, journal) };
+        return cache.model(request);
+      };
+    },
+    use(journal) {
+      current = journal;
+    },
+  };
 }
 
 /** Options for {@linkcode runTriPosT}. */
@@ -332,6 +372,7 @@ export async function runTriPosT(
       onEvent?.({ type: "step-start", method: "tripost", iteration, step: "collect" });
       const journal = openJournal(join(directory, JOURNAL_FILE_NAME), JournalEntry, { resume });
       const student = dependencies.openStudent(current.tripost);
+      dependencies.onCollectionJournal?.(journal);
       try {
         // Iteration 1 rolls out M0, which has never written feedback: plain attempts. From
         // iteration 2 on the student rolls out with self-improvement (`tripost.md` §3.1).
@@ -380,6 +421,7 @@ export async function runTriPosT(
           })`,
         });
       } finally {
+        dependencies.onCollectionJournal?.(undefined);
         journal.close();
         await student.close();
       }

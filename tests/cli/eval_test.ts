@@ -118,7 +118,7 @@ describe("tripost eval", () => {
     expect(JSON.stringify(metrics)).not.toContain("sk-test");
     // Every generation is one counted call of stage "evaluate" on this student.
     expect(metrics.usage?.entries.map((entry) => [entry.stage, entry.model, entry.calls])).toEqual([
-      ["evaluate", server.url, predictions.reduce((total, prediction) => total + prediction.generations, 0)],
+      ["evaluate", server.url, predictions.reduce((total, prediction) => total + (prediction.generations ?? 0), 0)],
     ]);
     const summary = result.stderr.trim().split("\n");
     expect(summary).toHaveLength(1);

@@ -130,3 +130,33 @@ export function endpointSettingsFromFlags(flags: FlagValues, concurrency: number
     ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
   };
 }
+
+/** An endpoint as a run config describes it (a student's or an expert's). */
+export interface EndpointConfig {
+  readonly model?: string;
+  readonly apiKeyEnv?: string;
+  readonly endpoint?: HttpEndpoint;
+  readonly concurrency?: number;
+  readonly rpm?: number;
+  readonly tpm?: number;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+}
+
+/**
+ * The endpoint settings of a run config's endpoint, its concurrency defaulting to `concurrency`
+ * (the run's) and its model name to `modelName` when given.
+ */
+export function endpointSettingsFromConfig(endpoint: EndpointConfig, concurrency: number, modelName?: string): EndpointSettings {
+  const name = modelName ?? endpoint.model;
+  return {
+    concurrency: endpoint.concurrency ?? concurrency,
+    ...(name === undefined ? {} : { modelName: name }),
+    ...(endpoint.apiKeyEnv === undefined ? {} : { apiKeyEnv: endpoint.apiKeyEnv }),
+    ...(endpoint.endpoint === undefined ? {} : { endpoint: endpoint.endpoint }),
+    ...(endpoint.rpm === undefined ? {} : { rpm: endpoint.rpm }),
+    ...(endpoint.tpm === undefined ? {} : { tpm: endpoint.tpm }),
+    ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
+    ...(endpoint.maxRetries === undefined ? {} : { maxRetries: endpoint.maxRetries }),
+  };
+}

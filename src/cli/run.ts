@@ -24,7 +24,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { checkConfig, loadConfig } from "./_config.js";
 import { resolveExpert } from "./_experts.js";
-import { apiKeyFrom, isHttpSpec, resolveModel } from "./_models.js";
+import { apiKeyFrom, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
 import { readProblems } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { createProgress, type Progress } from "./_progress.js";
@@ -112,15 +112,9 @@ export const runCommand: Command = {
       ? resolveExpert(task, expertConfig)
       : resolveExpert(task, expertConfig.url, {
         io,
-        concurrency: expertConfig.concurrency ?? config.concurrency,
+        ...endpointSettingsFromConfig(expertConfig, config.concurrency),
         onRetry: retries.onRetry,
         wrap: (model, role, label) => expertJournals.wrap(model, { stage: role, model: label }),
-        ...(expertConfig.model === undefined ? {} : { modelName: expertConfig.model }),
-        ...(expertConfig.apiKeyEnv === undefined ? {} : { apiKeyEnv: expertConfig.apiKeyEnv }),
-        ...(expertConfig.endpoint === undefined ? {} : { endpoint: expertConfig.endpoint }),
-        ...(expertConfig.rpm === undefined ? {} : { rpm: expertConfig.rpm }),
-        ...(expertConfig.timeoutMs === undefined ? {} : { timeoutMs: expertConfig.timeoutMs }),
-        ...(expertConfig.maxRetries === undefined ? {} : { maxRetries: expertConfig.maxRetries }),
       });
     const httpStudent = isHttpSpec(config.student.spec);
     if (httpStudent && config.trainer === undefined) {
@@ -186,15 +180,8 @@ function httpStudentOpener(io: CliIo, config: ResolvedRunConfig, onRetry?: (retr
   const { student } = config;
   return (modelName) => {
     const resolved = resolveModel(io, student.spec, {
-      modelName,
+      ...endpointSettingsFromConfig(student, config.concurrency, modelName),
       ...(onRetry === undefined ? {} : { onRetry }),
-      concurrency: student.concurrency ?? config.concurrency,
-      ...(student.apiKeyEnv === undefined ? {} : { apiKeyEnv: student.apiKeyEnv }),
-      ...(student.endpoint === undefined ? {} : { endpoint: student.endpoint }),
-      ...(student.rpm === undefined ? {} : { rpm: student.rpm }),
-      ...(student.tpm === undefined ? {} : { tpm: student.tpm }),
-      ...(student.timeoutMs === undefined ? {} : { timeoutMs: student.timeoutMs }),
-      ...(student.maxRetries === undefined ? {} : { maxRetries: student.maxRetries }),
     });
     return { model: resolved.model, close: () => resolved.close() };
   };

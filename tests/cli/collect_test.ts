@@ -10,6 +10,7 @@ import { startCassetteServer } from "../_helpers/run_cassette_server.mjs";
 import { createPrng } from "../../src/util/prng.js";
 import { ensureBuilt, rootDirectory, startChild } from "../_helpers/child_run.js";
 import { runCli } from "../_helpers/cli_io.js";
+import { cassetteCollectArgs } from "../_helpers/collect_args.js";
 
 const fixture = join(rootDirectory, "fixtures/cassettes/collect-msa");
 const problemsPath = join(fixture, "problems.jsonl");
@@ -37,25 +38,7 @@ afterAll(async () => {
 
 function collectArgs(out: string, concurrency: number, input = problemsPath): string[] {
   return [
-    "collect",
-    "--task",
-    "multistep_arithmetic",
-    "--student",
-    server.url,
-    "--expert",
-    "scripted",
-    "--format",
-    "compact",
-    "--in",
-    input,
-    "--out",
-    out,
-    "--concurrency",
-    String(concurrency),
-    "--max-tokens",
-    "64",
-    "--max-retries",
-    "0",
+    ...cassetteCollectArgs(server.url, input, out, { concurrency, maxRetries: 0 }),
   ];
 }
 

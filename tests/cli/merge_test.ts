@@ -9,6 +9,7 @@ import type { CassetteServer } from "../_helpers/run_cassette_server.mjs";
 import { startCassetteServer } from "../_helpers/run_cassette_server.mjs";
 import { rootDirectory } from "../_helpers/child_run.js";
 import { runCli } from "../_helpers/cli_io.js";
+import { cassetteCollectArgs } from "../_helpers/collect_args.js";
 
 const fixture = join(rootDirectory, "fixtures/cassettes/collect-msa");
 const problemsPath = join(fixture, "problems.jsonl");
@@ -37,25 +38,7 @@ async function collect(name: string, extra: string[]): Promise<string> {
   server.reset();
   const out = join(scratch, name);
   const result = await runCli([
-    "collect",
-    "--task",
-    "multistep_arithmetic",
-    "--student",
-    server.url,
-    "--expert",
-    "scripted",
-    "--format",
-    "compact",
-    "--in",
-    problemsPath,
-    "--out",
-    out,
-    "--concurrency",
-    "4",
-    "--max-tokens",
-    "64",
-    "--max-retries",
-    "0",
+    ...cassetteCollectArgs(server.url, problemsPath, out, { concurrency: 4, maxRetries: 0 }),
     "--quiet",
     ...extra,
   ], { cwd: rootDirectory });

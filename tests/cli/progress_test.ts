@@ -12,6 +12,7 @@ import { createProgress, formatDuration, formatRate } from "../../src/cli/_progr
 import { loadCassette, replayModel } from "../../src/models/cassette.js";
 import { rootDirectory } from "../_helpers/child_run.js";
 import { type CassetteServer, startCassetteServer } from "../_helpers/run_cassette_server.mjs";
+import { cassetteCollectArgs } from "../_helpers/collect_args.js";
 
 /** An io whose stderr is captured; a terminal of `columns` columns when `isTty`. */
 function fakeIo(isTty: boolean, columns?: number): { io: CliIo; stderr: () => string } {
@@ -177,25 +178,7 @@ describe("tripost collect progress", () => {
     const { io, stderr } = fakeIo(isTty);
     const code = await main(
       [
-        "collect",
-        "--task",
-        "multistep_arithmetic",
-        "--student",
-        server.url,
-        "--expert",
-        "scripted",
-        "--format",
-        "compact",
-        "--in",
-        join(fixture, "problems.jsonl"),
-        "--out",
-        join(scratch, name),
-        "--concurrency",
-        "1",
-        "--max-tokens",
-        "64",
-        "--max-retries",
-        "2",
+        ...cassetteCollectArgs(server.url, join(fixture, "problems.jsonl"), join(scratch, name), { concurrency: 1, maxRetries: 2 }),
         ...extra,
       ],
       io,

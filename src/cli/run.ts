@@ -23,6 +23,7 @@ import type { Task } from "../tasks/task.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { checkConfig, loadConfig } from "./_config.js";
+import { runVersions, timingRecorder, VERSIONS_FILE_NAME } from "./_run_record.js";
 import { resolveExpert } from "./_experts.js";
 import { apiKeyFrom, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
 import { readProblems } from "./_input.js";
@@ -136,6 +137,7 @@ export const runCommand: Command = {
     const testProblems = (await Promise.all(config.data.test.map((source) => problemsOf(io, task, source)))).flat();
     mkdirSync(join(outDir, "problems"), { recursive: true });
     await writeOutput(io, join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+    await writeOutput(io, join(outDir, VERSIONS_FILE_NAME), `${JSON.stringify(runVersions(), null, 2)}\n`);
     await writeJsonl(join(outDir, "problems", "train.jsonl"), trainProblems);
     await writeJsonl(join(outDir, "problems", "test.jsonl"), testProblems);
 
@@ -163,7 +165,15 @@ export const runCommand: Command = {
         },
         ...(config.trainer === undefined ? {} : { trainExternally: externalTrainerStep(io, config, outDir, quiet) }),
       },
-      { config, outDir, resume, onEvent: progressPrinter(io, quiet, () => retries.count) },
+      {
+        config,
+        outDir,
+        resume,
+        onEvent: ((print, time) => (event: LoopEvent) => {
+          time(event);
+          print(event);
+        })(progressPrinter(io, quiet, () => retries.count), timingRecorder(outDir)),
+      },
     );
     const usage = formatUsage(result.usage, meter.snapshot().sent).split("\n").map((line) => `  ${line}`).join("\n");
     io.stdout.write(`${formatResultsTable(result.rows)}\n\nModel usage (calls, tokens in, tokens out):\n${usage}\n\nRun directory: ${outDir}\n`);

@@ -13,6 +13,7 @@ import { JournalEntry } from "../codecs/journal_entry.js";
 import { Rejection } from "../codecs/rejection.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { Trajectory } from "../codecs/trajectory.js";
+import { UsageReport } from "../codecs/metrics.js";
 
 /** One row of the run's `metrics.json`: a method's scores after an iteration. */
 export const ReportRow = t.intersection([
@@ -32,8 +33,14 @@ export type ReportRow = t.TypeOf<typeof ReportRow>;
 /** The run's `metrics.json`. */
 export const RunMetricsFile = t.intersection([
   t.type({ rows: t.array(ReportRow) }),
-  t.partial({ task: t.string, seed: t.number }),
+  t.partial({ task: t.string, seed: t.number, usage: UsageReport }),
 ], "RunMetricsFile");
+
+/** A line of the run's `timings.jsonl`: one finished step and its wall time. */
+export const StepTiming = t.type({ method: t.string, iteration: t.number, step: t.string, ms: t.number }, "StepTiming");
+
+/** The run's `versions.json`: package and runtime versions by name. */
+export const RunVersions = t.record(t.string, t.string, "RunVersions");
 
 const Counts = t.record(t.string, t.number);
 
@@ -84,6 +91,12 @@ export interface RunData {
   readonly iterations: readonly IterationData[];
   /** Journaled model calls per step and model, in step order. */
   readonly calls: readonly ModelCallCount[];
+  /** Model calls and tokens of the whole run by stage and model (`metrics.json`), when recorded. */
+  readonly usage?: UsageReport;
+  /** The versions the run ran with (`versions.json`), when recorded. */
+  readonly versions?: Readonly<Record<string, string>>;
+  /** Wall time of each finished step (`timings.jsonl`; a step run again after a resume counts once, its last run). */
+  readonly timings: readonly t.TypeOf<typeof StepTiming>[];
 }
 
 /** A run directory that cannot be read: the file (relative to the run) and why. */
@@ -261,6 +274,12 @@ export function loadRun(directory: string, options: LoadRunOptions = {}): E.Eith
     const numbers = iterationNumbers(directory);
     const iterations = numbers.map((iteration) => loadIteration(directory, iteration, count));
     const calls = numbers.flatMap((iteration) => journalFolders(directory, iteration).flatMap((folder) => countCalls(directory, folder)));
+    const versionsPath = join(directory, "versions.json");
+    const versions = existsSync(versionsPath) ? readJsonFile(directory, versionsPath, RunVersions) : undefined;
+    const lastTimings = new Map<string, t.TypeOf<typeof StepTiming>>();
+    for (const timing of readJsonlFile(directory, join(directory, "timings.jsonl"), StepTiming)) {
+      lastTimings.set(`${timing.method}/${timing.iteration}/${timing.step}`, timing);
+    }
     return E.right({
       directory,
       config,
@@ -269,6 +288,9 @@ export function loadRun(directory: string, options: LoadRunOptions = {}): E.Eith
       rows: metrics.rows,
       iterations,
       calls,
+      ...(metrics.usage === undefined ? {} : { usage: metrics.usage }),
+      ...(versions === undefined ? {} : { versions }),
+      timings: [...lastTimings.values()],
     });
   } catch (error) {
     if (error instanceof LoadFailure) return E.left(error.detail);

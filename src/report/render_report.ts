@@ -9,6 +9,7 @@ import type { TrainingExample } from "../codecs/training_example.js";
 import type { Trajectory } from "../codecs/trajectory.js";
 import { escapeHtml } from "./escape_html.js";
 import type { IterationData, ModelCallCount, ReportRow, RunData } from "./load_run.js";
+import type { UsageReport } from "../codecs/metrics.js";
 import { chartJsSource } from "./chart_js_source.js";
 import { CHART_BOOTSTRAP, type ChartSpec, chartCanvas, type LineSeries, lineChartSpec, scriptSafeJson, stackedBarChartSpec } from "./charts.js";
 
@@ -166,12 +167,48 @@ function trajectoriesSection(iterations: readonly IterationData[]): string {
   }</section>`;
 }
 
-function callsSection(calls: readonly ModelCallCount[]): string {
+function usageTable(usage: UsageReport): string {
+  const rows = usage.entries.map((entry) =>
+    `<tr><td>${escapeHtml(entry.stage)}</td><td>${escapeHtml(entry.model)}</td><td>${entry.calls}</td><td>${entry.calls - entry.callsWithoutUsage}</td><td>${entry.promptTokens}</td><td>${entry.completionTokens}</td></tr>`
+  ).join("");
+  const total = usage.total;
+  return `<table><thead><tr><th>stage</th><th>model</th><th>calls</th><th>with usage</th><th>prompt tokens</th><th>completion tokens</th></tr></thead><tbody>${rows}<tr><th>total</th><th></th><th>${total.calls}</th><th>${
+    total.calls - total.callsWithoutUsage
+  }</th><th>${total.promptTokens}</th><th>${total.completionTokens}</th></tr></tbody></table>`;
+}
+
+function callsSection(calls: readonly ModelCallCount[], usage: UsageReport | undefined): string {
+  if (usage !== undefined) {
+    return `<section id="calls"><h2>Model calls</h2><p class="meta">Every model call of the run by stage and model (from <code>metrics.json</code>), evaluation included; calls replayed from a journal on resume count like new ones. Tokens cover the calls that reported usage.</p>${
+      usageTable(usage)
+    }</section>`;
+  }
   if (calls.length === 0) return `<section id="calls"><h2>Model calls</h2><p>No journaled model calls in this run.</p></section>`;
   const rows = calls.map((count) =>
     `<tr><td>${escapeHtml(count.step)}</td><td>${escapeHtml(count.model)}</td><td>${count.calls}</td><td>${count.callsWithUsage}</td><td>${count.promptTokens}</td><td>${count.completionTokens}</td></tr>`
   ).join("");
   return `<section id="calls"><h2>Model calls</h2><p class="meta">From the journals of the collection steps (TriPosT's iteration folder, and the baselines' subfolders); evaluation calls are not journaled. Tokens cover the calls that reported usage.</p><table><thead><tr><th>step</th><th>model</th><th>calls</th><th>with usage</th><th>prompt tokens</th><th>completion tokens</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 600_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function runSection(run: RunData): string {
+  const versions = run.versions === undefined
+    ? "<p>No versions.json in this run.</p>"
+    : `<table><thead><tr><th>component</th><th>version</th></tr></thead><tbody>${
+      Object.entries(run.versions).map(([name, version]) => `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(version)}</td></tr>`).join("")
+    }</tbody></table>`;
+  const total = run.timings.reduce((sum, timing) => sum + timing.ms, 0);
+  const timings = run.timings.length === 0
+    ? "<p>No timings.jsonl in this run.</p>"
+    : `<table><thead><tr><th>method</th><th>iteration</th><th>step</th><th>wall time</th></tr></thead><tbody>${
+      run.timings.map((timing) =>
+        `<tr><td>${escapeHtml(timing.method)}</td><td>${timing.iteration}</td><td>${escapeHtml(timing.step)}</td><td>${seconds(timing.ms)}</td></tr>`
+      ).join("")
+    }<tr><th>all steps</th><th></th><th></th><th>${seconds(total)}</th></tr></tbody></table>`;
+  return `<section id="run"><h2>Versions and timings</h2>${versions}<p class="meta">Wall time per step (a step run again after a resume shows its last run).</p>${timings}</section>`;
 }
 
 /**
@@ -213,7 +250,8 @@ export function renderReport(run: RunData): string {
 <p class="meta">${meta}</p>
 ${sections}
 ${trajectoriesSection(run.iterations)}
-${callsSection(run.calls)}
+${callsSection(run.calls, run.usage)}
+${runSection(run)}
 <section id="config"><h2>Config</h2><pre>${escapeHtml(JSON.stringify(run.config, null, 2) ?? "null")}</pre></section>
 <script type="application/json" id="chart-specs">${scriptSafeJson(specs)}</script>
 <script>${chartJsSource()}</script>

@@ -14,7 +14,8 @@ const cli = join(rootDirectory, "dist", "cli.js");
  * - `journal.jsonl` holds the model calls in completion order, and after a kill also the calls
  *   of the first attempt; it is compared as a set of calls instead (below).
  */
-const NON_DETERMINISTIC = new Set(["training_log.jsonl", "journal.jsonl"]);
+// Wall times differ from run to run, and so does the report that shows them.
+const NON_DETERMINISTIC = new Set(["training_log.jsonl", "journal.jsonl", "timings.jsonl", "report.html"]);
 
 function filesUnder(directory: string): string[] {
   const files: string[] = [];

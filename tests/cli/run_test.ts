@@ -82,6 +82,13 @@ describe("tripost run", () => {
     // `npm start` ends with the report's path: the last line on stdout.
     expect(first.stdout.trimEnd().split("\n").at(-1)).toBe(`Report: ${join(runDirectory, "report.html")}`);
     expect(existsSync(join(runDirectory, "report.html"))).toBe(true);
+    // The versions the run ran with and one timing per step it ran, for the report.
+    const versions = JSON.parse(readFileSync(join(runDirectory, "versions.json"), "utf8")) as Record<string, string>;
+    expect(versions).toMatchObject({ tripost: "0.1.0", node: process.version, "@tensorflow/tfjs": "4.22.0" });
+    const timings = readFileSync(join(runDirectory, "timings.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { step: string; ms: number });
+    expect(timings.map((timing) => timing.step)).toContain("collect");
+    expect(timings.every((timing) => Number.isInteger(timing.ms) && timing.ms >= 0)).toBe(true);
+    expect(readFileSync(join(runDirectory, "report.html"), "utf8")).toContain("<tr><td>node</td><td>" + process.version + "</td></tr>");
   });
 
   it("tripost run exits 2 into a non-empty directory without --resume and leaves it as it was", async () => {

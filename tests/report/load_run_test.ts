@@ -13,6 +13,30 @@ afterEach(() => {
 });
 
 describe("loadRun", () => {
+  it("loadRun() reads versions, the last timing of each step and the run's usage, and names a bad timing line", () => {
+    directory = writeRunFixture();
+    writeFileSync(join(directory, "versions.json"), JSON.stringify({ tripost: "0.1.0", node: "v20.20.2" }));
+    const timing = (step: string, ms: number) => `${JSON.stringify({ method: "tripost", iteration: 1, step, ms })}\n`;
+    // The collection ran twice (killed, resumed): its last run counts.
+    writeFileSync(join(directory, "timings.jsonl"), timing("collect", 100) + timing("collect", 250) + timing("train", 40));
+    const metricsPath = join(directory, "metrics.json");
+    const usage = {
+      total: { calls: 3, callsWithoutUsage: 0, promptTokens: 30, completionTokens: 12 },
+      byStage: {},
+      byModel: {},
+      entries: [{ stage: "evaluate", model: "student", calls: 3, callsWithoutUsage: 0, promptTokens: 30, completionTokens: 12 }],
+    };
+    writeFileSync(metricsPath, JSON.stringify({ ...(JSON.parse(readFileSync(metricsPath, "utf8")) as object), usage }));
+    const run = loadRun(directory);
+    if (E.isLeft(run)) throw new Error(run.left.message);
+    expect(run.right.versions).toEqual({ tripost: "0.1.0", node: "v20.20.2" });
+    expect(run.right.timings.map((entry) => [entry.step, entry.ms])).toEqual([["collect", 250], ["train", 40]]);
+    expect(run.right.usage?.entries[0]?.calls).toBe(3);
+    appendFileSync(join(directory, "timings.jsonl"), `${JSON.stringify({ method: "tripost", iteration: 1, step: "evaluate", ms: "slow" })}\n`);
+    const bad = loadRun(directory);
+    expect(E.isLeft(bad) && bad.left.file === "timings.jsonl" && bad.left.line === 4 && /ms/.test(bad.left.message)).toBe(true);
+  });
+
   it("loadRun() reads rows, stats, rejections of every pass and edited trajectories first", () => {
     directory = writeRunFixture();
     const run = loadRun(directory, { examplesPerIteration: 1 });

@@ -95,6 +95,27 @@ describe("renderReport", () => {
     expect(section("calls")).toContain("<tr><td>iteration-1</td><td>student</td><td>2</td><td>2</td><td>20</td><td>10</td></tr>");
   });
 
+  it("renderReport() shows the run's usage by stage and model, versions and step timings when recorded", () => {
+    const entry = { stage: "evaluate", model: "student", calls: 3, callsWithoutUsage: 1, promptTokens: 30, completionTokens: 12 };
+    const usage = { total: { calls: 3, callsWithoutUsage: 1, promptTokens: 30, completionTokens: 12 }, byStage: {}, byModel: {}, entries: [entry] };
+    const page = renderReport({
+      ...run,
+      usage,
+      versions: { tripost: "0.1.0", "@tensorflow/tfjs": INJECTION },
+      timings: [{ method: "tripost", iteration: 1, step: "collect", ms: 1500 }, { method: "tripost", iteration: 1, step: "train", ms: 754_000 }],
+    });
+    const calls = /<section id="calls">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? "";
+    expect(calls).toContain("<tr><td>evaluate</td><td>student</td><td>3</td><td>2</td><td>30</td><td>12</td></tr>");
+    const runPart = /<section id="run">([\s\S]*?)<\/section>/.exec(page)?.[1] ?? "";
+    expect(runPart).toContain("<tr><td>tripost</td><td>0.1.0</td></tr>");
+    expect(runPart).not.toContain(INJECTION);
+    expect(runPart).toContain("<tr><td>tripost</td><td>1</td><td>collect</td><td>1.5 s</td></tr>");
+    expect(runPart).toContain("<td>12 min 34 s</td>");
+    expect(runPart).toContain("<tr><th>all steps</th><th></th><th></th><th>12 min 36 s</th></tr>");
+    // Without them the section says what is missing.
+    expect(section("run")).toContain("No versions.json in this run.");
+  });
+
   it("renderReport() shows the seed and the config", () => {
     expect(html).toContain("seed 7");
     expect(section("config")).toContain("&quot;task&quot;: &quot;multistep_arithmetic&quot;");

@@ -17,7 +17,7 @@ export const END_MARKER = "[END]";
 const STEP_LABEL = "Earliest error step:";
 const SEGMENT_LABEL = "Error segment:";
 const REASON_LABEL = "Error reason:";
-const STEP_VALUE = /^\(?\s*(\d+(?:\.\d+)*|final response)\s*\)?\s*\.?$/i;
+const STEP_VALUE = /^(?:step\s*)?\(?\s*(\d+(?:\.\d+)*|final response)\s*\)?\s*\.?$/i;
 
 function parseError(message: string, line = 0): E.Either<ParseError, never> {
   return E.left({ type: "parse-error", line, message });
@@ -59,8 +59,13 @@ function labelled(lines: readonly string[], label: string): string | undefined {
   return line?.trimStart().slice(label.length).trim();
 }
 
+// The segment without the quotes the examples put around it. A segment that is itself quoted
+// words (word sorting's `"osteology" < "irwin"`) keeps its own quotes when a model leaves out the
+// outer pair: its inside would start with a closing quote (one right after a word character).
 function unquote(text: string): string {
-  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).trim() : text;
+  if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return text;
+  const inner = text.slice(1, -1);
+  return /^[^"]*\w"/.test(inner) ? text : inner.trim();
 }
 
 // `clean_feedback`: the first sentence, then every later sentence that ends with a period (an
@@ -96,9 +101,15 @@ function cutAtNextQuestion(body: string): string {
  * // Right: 'Step (1) is correct. In step (2) the part "(7 - -6) = 1" is incorrect. This is because it is 13.'
  * ```
  */
+// Chat models often set the labels in markdown bold (`**Earliest error step:**`, `**Error
+// segment**:`): the labels are read without the emphasis; the values are left as written.
+function plainLabels(body: string): string {
+  return body.replace(/(\*\*|__)(Earliest error step|Error segment|Error reason)(:?)\1(:?)/g, (_, _mark, label: string) => `${label}:`);
+}
+
 export function parseTabularFeedback(text: string, attempt: string): E.Either<ParseError, Verdict> {
   const end = text.indexOf(END_MARKER);
-  const body = cutAtNextQuestion(end < 0 ? text : text.slice(0, end));
+  const body = plainLabels(cutAtNextQuestion(end < 0 ? text : text.slice(0, end)));
   // A completion continues the prompt's `Earliest error step:` (its first line is the step); a
   // chat reply restates the label, perhaps after some chat.
   const firstLine = body.split("\n").find((line) => line.trim() !== "") ?? "";

@@ -9,14 +9,17 @@
  * After a deliberate change of the prompts or of the request shape, write the cassettes again with
  * `TRIPOST_RECORD_CASSETTES=1 npx vitest run tests/experts/msa_ws_replay_test.ts`.
  */
+import { test } from "@fast-check/vitest";
+import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
 import { readFileSync } from "node:fs";
 import { firstValueFrom, of } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../src/codecs/critique.js";
-import type { FinishReason, ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
+import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
 import type { Problem } from "../../src/codecs/problem.js";
 import { type LlmExpertEndpoint, llmExpert } from "../../src/experts/llm_expert.js";
+import { parseTabularFeedback, renderTabularError } from "../../src/experts/tabular_feedback.js";
 import { CassetteMissError, recordModel, replayModel } from "../../src/models/cassette.js";
 import type { Model } from "../../src/models/model.js";
 import { isParsableAttempt } from "../../src/stages/_edit_rules.js";
@@ -176,7 +179,7 @@ interface ReplayCase {
   /** The model's text, as the server returns it. */
   readonly output: string;
   /** How the server says the text ended. @default {"stop"} */
-  readonly finishReason?: FinishReason;
+  readonly finishReason?: ModelResponse["choices"][number]["finishReason"];
   /** A verdict (FBK) or an attempt (IMP), or a pattern of the Left's message. */
   readonly expected: Verdict | string | RegExp;
 }
@@ -271,7 +274,7 @@ const MSA_CASES: readonly ReplayCase[] = [
     attempt: MSA_WRONG_STEP4,
     endpoint: "chat",
     output: "The error is in the fourth step: 11 - -6 should be 17, not 5, so C is wrong.",
-    expected: /^Cannot read the earliest error step: current value is ""$/,
+    expected: /^Cannot read the earliest error step: current value is "The error is in the fourth step: 11 - -6 should be 17, not 5, so C is wrong."$/,
   }),
   msaCase({
     name: "msa-fbk-empty",
@@ -545,10 +548,11 @@ describe("llmExpert() on multistep arithmetic and word sorting, replayed strictl
       expect(entry.response.choices[0]?.text).toBe(testCase.output);
       expect(entry.request.stop).toEqual(["[END]"]);
       expect(entry.request.temperature).toBe(testCase.improveWith === undefined ? 0 : 0.7);
-      const messages = entry.request.messages ?? [];
+      const messages = "messages" in entry.request ? entry.request.messages : [];
+      const prompt = "prompt" in entry.request ? entry.request.prompt : undefined;
       switch (testCase.endpoint) {
         case "completions":
-          expect(entry.request.prompt?.endsWith(testCase.improveWith === undefined ? `${testCase.attempt}\nEarliest error step:` : "\n")).toBe(true);
+          expect(prompt?.endsWith(testCase.improveWith === undefined ? `${testCase.attempt}\nEarliest error step:` : "\n")).toBe(true);
           break;
         case "chat":
           expect(messages.map((message) => message.role)).toEqual(["user"]);
@@ -599,5 +603,44 @@ describe("llmExpert() on multistep arithmetic and word sorting, replayed strictl
       expect(error).toMatchObject({ key, sample: 0, fatal: true });
       expect((error as Error).message).toContain(key);
     }
+  });
+});
+
+describe("parseTabularFeedback() on word sorting segments that are quoted words", () => {
+  const word = fc.stringMatching(/^[a-z]{1,10}$/);
+  const segment = fc.oneof(
+    fc.array(word, { minLength: 2, maxLength: 5 }).map((words) => words.map((each) => `"${each}"`).join(" < ")),
+    fc.tuple(word, fc.integer({ min: 1, max: 26 })).map(([each, value]) => `"${each}"="${each.charAt(0)}" (${value})`),
+    fc.tuple(fc.integer({ min: 1, max: 26 }), word, fc.integer({ min: 1, max: 26 }), word)
+      .map(([a, x, b, y]) => `(${a}) "${x}" < (${b}) "${y}"`),
+  );
+
+  test.prop([segment, fc.constantFrom("1", "2", "3", "Final response")], { numRuns: 200 })(
+    "reads the same segment whether the model doubles the quotes as the examples do or leaves the outer pair out",
+    (errorSegment, errorStep) => {
+      const doubled = renderTabularError({ errorStep, errorSegment, errorReason: "It is out of order" });
+      const bare = doubled.replace(`Error segment: "${errorSegment}"`, `Error segment: ${errorSegment}`);
+      for (const output of [doubled, bare]) {
+        const verdict = parseTabularFeedback(output, WS_WRONG_STEP2);
+        expect(verdict).toEqual(E.right(expect.objectContaining({ errorStep, errorSegment })));
+        expect(E.isRight(verdict) && verdict.right.feedback).toContain(`the part "${errorSegment}" is incorrect`);
+      }
+    },
+  );
+});
+
+describe("parseTabularFeedback() on chat formatting of the labels", () => {
+  const bold = (label: string) => fc.constantFrom(`${label}:`, `**${label}:**`, `**${label}**:`, `__${label}:__`);
+  test.prop(
+    [bold("Earliest error step"), bold("Error segment"), bold("Error reason"), fc.constantFrom("(2)", "Step (2)", "step 2", "2")],
+    { numRuns: 100 },
+  )("reads labels set in markdown bold and a step written as 'Step (2)' like the plain table", (step, segment, reason, value) => {
+    const plain = renderTabularError({ errorStep: "2", errorSegment: '"osteology" < "irwin"', errorReason: "It is out of order" });
+    const output = plain
+      .replace("Earliest error step: (2)", `${step} ${value}`)
+      .replace("Error segment:", segment)
+      .replace("Error reason:", reason);
+    expect(parseTabularFeedback(`Sure.\n${output}`, WS_WRONG_STEP2)).toEqual(parseTabularFeedback(plain, WS_WRONG_STEP2));
+    expect(E.isRight(parseTabularFeedback(plain, WS_WRONG_STEP2))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import fc from "fast-check";
 import { firstValueFrom, type Observable, of, throwError } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
@@ -114,6 +115,12 @@ describe("selfImprove()", () => {
     expect(continued).toMatchObject({ end: "correct", finalAttempt: "A:8" });
   });
 
+  it("selfImprove() keeps an attempt whole when the student writes junk after its answer line", async () => {
+    const table = { [P]: { text: `${RIGHT}\nA::20\n:::-1` }, [`${P}${RIGHT}\nF:`]: { text: "-20" } };
+    const result = await firstValueFrom(selfImprove(scriptedModel(table), compact, problem, { invalidFeedback: "stop" }));
+    expect(result).toMatchObject({ end: "invalid-feedback", finalAttempt: RIGHT, turns: [{ attempt: RIGHT, feedbackLine: "F:-20" }] });
+  });
+
   it("selfImprove() stops without progress when the student writes nothing", async () => {
     const student = scriptedModel({ [P]: { text: "" } });
     const result = await firstValueFrom(selfImprove(student, compact, problem));
@@ -195,6 +202,27 @@ describe("cleanGeneration()", () => {
     expect(cleanGeneration(compact, "1+1=2\n1+1=2\n3=3")).toEqual(["1+1=2"]);
     expect(cleanGeneration(official, "(1) a.\n(2) b.\nQ: next question\n(3) c.")).toEqual(["(1) a.", "(2) b."]);
     expect(cleanGeneration(official, "(1) a.\n(1) b.")).toEqual(["(1) a."]);
+  });
+
+  it("cleanGeneration() stops at a compact line without a legal header and at a second answer line", () => {
+    expect(cleanGeneration(compact, `${RIGHT}\nA::20\n:::-1`)).toEqual(RIGHT.split("\n"));
+    expect(cleanGeneration(compact, "-5+9=4\n:3*3:3=27\nA:-27")).toEqual(["-5+9=4"]);
+    expect(cleanGeneration(compact, "-5+9=4\nk:9")).toEqual(["-5+9=4"]);
+    expect(cleanGeneration(compact, `${WRONG}\n${FEEDBACK}\n${RIGHT}\nF:ok`)).toEqual([...WRONG.split("\n"), FEEDBACK, ...RIGHT.split("\n"), "F:ok"]);
+  });
+
+  it("cleanGeneration() keeps a prefix of the lines, and every line of a well-formed compact trajectory", () => {
+    const step = fc.stringMatching(/^[0-9+\-*()=]{1,8}$/);
+    const attempt = fc.tuple(fc.array(step, { minLength: 1, maxLength: 4 }), fc.integer({ min: -99, max: 99 }))
+      .map(([steps, answer]) => [...new Set(steps)].concat(`A:${answer}`));
+    fc.assert(fc.property(fc.array(attempt, { minLength: 1, maxLength: 3 }), (attempts) => {
+      const lines = attempts.flatMap((lines, index) => index < attempts.length - 1 ? [...lines, "F:3:1+1=3"] : lines);
+      expect(cleanGeneration(compact, lines.join("\n"))).toEqual(lines);
+    }));
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => {
+      const kept = cleanGeneration(compact, text);
+      expect(text.split("\n").slice(0, kept.length)).toEqual(kept);
+    }));
   });
 });
 

@@ -16,3 +16,4 @@ export * from "./when_right.js";
 export * from "./evaluate.js";
 export * from "./tripost_loop.js";
 export * from "./shard.js";
+export * from "./external_trainer.js";

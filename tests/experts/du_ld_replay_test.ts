@@ -8,30 +8,17 @@
  * `TRIPOST_RECORD_CASSETTES=1 npx vitest run tests/experts/du_ld_replay_test.ts`.
  */
 import * as E from "fp-ts/lib/Either.js";
-import { readFileSync } from "node:fs";
 import { firstValueFrom, of } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../src/codecs/critique.js";
-import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
-import type { Problem } from "../../src/codecs/problem.js";
 import { llmExpert } from "../../src/experts/llm_expert.js";
 import { formatFeedback } from "../../src/experts/tabular_feedback.js";
-import { CassetteMissError, recordModel, replayModel } from "../../src/models/cassette.js";
-import type { Model } from "../../src/models/model.js";
+import { CassetteMissError, replayModel } from "../../src/models/cassette.js";
 import { dateUnderstanding } from "../../src/tasks/date_understanding/mod.js";
-import { problemFromOfficialRow } from "../../src/tasks/loaders.js";
 import { logicalDeduction } from "../../src/tasks/logical_deduction/mod.js";
-import type { ParseError, Task } from "../../src/tasks/task.js";
+import { cassettePathOf, officialProblem, RECORD, recordCase, type ReplayCase, runCase } from "./_replay.js";
 
-const RECORD = process.env["TRIPOST_RECORD_CASSETTES"] === "1";
 const cassettes = new URL("../../fixtures/cassettes/du-ld/", import.meta.url);
-
-function officialProblem(task: Task, file: string): Problem {
-  const [line] = readFileSync(new URL(`../../fixtures/data/${file}`, import.meta.url), "utf8").split("\n");
-  const problem = problemFromOfficialRow(task.name, JSON.parse(line as string) as unknown, `${task.name}-0`);
-  if (E.isLeft(problem)) throw new Error(problem.left.message);
-  return problem.right;
-}
 
 // Date understanding: Jane thinks today is 6/18/2019 and is right; yesterday is (E) 06/17/2019.
 const du = officialProblem(dateUnderstanding, "date_understanding_official_rationale.jsonl");
@@ -73,20 +60,6 @@ function verdictOn(attempt: string, errorStep: string, errorSegment: string, err
   const verdict = formatFeedback(attempt, { errorStep, errorSegment, errorReason });
   if (E.isLeft(verdict)) throw new Error(verdict.left.message);
   return verdict.right;
-}
-
-interface ReplayCase {
-  readonly name: string;
-  readonly task: Task;
-  readonly problem: Problem;
-  readonly attempt: string;
-  readonly endpoint: "completions" | "chat";
-  /** FBK on the attempt, or IMP with this verdict. */
-  readonly improveWith?: Verdict;
-  /** The model's text, as the server returns it. */
-  readonly output: string;
-  /** A verdict (FBK) or an attempt (IMP), or a pattern of the Left's message. */
-  readonly expected: Verdict | string | RegExp;
 }
 
 const DU_TODAY_VERDICT = verdictOn(DU_WRONG_TODAY, "1", "today's date is really 6/19/2019", "Jane is correct, so today is 6/18/2019");
@@ -249,19 +222,8 @@ const CASES: readonly ReplayCase[] = [
   },
 ];
 
-function expertFor(testCase: ReplayCase, model: Model) {
-  return llmExpert(model, { task: testCase.task, endpoint: testCase.endpoint });
-}
-
-function run(testCase: ReplayCase, model: Model): Promise<E.Either<ParseError, Verdict | string>> {
-  const expert = expertFor(testCase, model);
-  if (testCase.improveWith === undefined) return firstValueFrom(expert.critique(testCase.problem, testCase.attempt));
-  return firstValueFrom(expert.improve(testCase.problem, testCase.attempt, testCase.improveWith));
-}
-
-function cassettePath(testCase: ReplayCase): string {
-  return new URL(`${testCase.name}.jsonl`, cassettes).pathname;
-}
+const run = runCase;
+const cassettePath = (testCase: ReplayCase): string => cassettePathOf(cassettes, testCase);
 
 describe("llmExpert() on date understanding and logical deduction, replayed strictly", () => {
   it("has cases with distinct names", () => {
@@ -271,13 +233,7 @@ describe("llmExpert() on date understanding and logical deduction, replayed stri
   });
 
   if (RECORD) {
-    it.each(CASES)("records $name", async (testCase) => {
-      const answer: Model = (_request: ModelRequest) =>
-        of<ModelResponse>({ choices: [{ text: testCase.output, finishReason: "stop" }], usage: { promptTokens: 1500, completionTokens: 60 } });
-      const recording = recordModel(answer, cassettePath(testCase), { truncate: true });
-      await run(testCase, recording);
-      await recording.close();
-    });
+    it.each(CASES)("records $name", (testCase) => recordCase(cassettes, testCase, { promptTokens: 1500, completionTokens: 60 }));
   }
 
   it.each(CASES)("$name", async (testCase) => {

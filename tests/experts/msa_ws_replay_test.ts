@@ -18,26 +18,17 @@ import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../src/codecs/critique.js";
 import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
 import type { Problem } from "../../src/codecs/problem.js";
-import { type LlmExpertEndpoint, llmExpert } from "../../src/experts/llm_expert.js";
+import { llmExpert } from "../../src/experts/llm_expert.js";
 import { parseTabularFeedback, renderTabularError } from "../../src/experts/tabular_feedback.js";
-import { CassetteMissError, recordModel, replayModel } from "../../src/models/cassette.js";
+import { CassetteMissError, replayModel } from "../../src/models/cassette.js";
 import type { Model } from "../../src/models/model.js";
 import { isParsableAttempt } from "../../src/stages/_edit_rules.js";
 import { requestKey } from "../../src/streams/canonical_json.js";
-import { problemFromOfficialRow } from "../../src/tasks/loaders.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
-import type { ParseError, Task } from "../../src/tasks/task.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
+import { cassettePathOf, officialProblem, RECORD, recordCase, type ReplayCase, runCase } from "./_replay.js";
 
-const RECORD = process.env["TRIPOST_RECORD_CASSETTES"] === "1";
 const cassettes = new URL("../../fixtures/cassettes/msa-ws/", import.meta.url);
-
-function officialProblem(task: Task, file: string): Problem {
-  const [line] = readFileSync(new URL(`../../fixtures/data/${file}`, import.meta.url), "utf8").split("\n");
-  const problem = problemFromOfficialRow(task.name, JSON.parse(line as string) as unknown, `${task.name}-0`);
-  if (E.isLeft(problem)) throw new Error(problem.left.message);
-  return problem.right;
-}
 
 // ---- Multistep arithmetic: (((1 - 8 + 6 - -6) - (-6 - 1 + -2 + 6)) - (…)) = -7, in six steps.
 const msa = officialProblem(multistepArithmetic, "multistep_arithmetic_official_rationale.jsonl");
@@ -167,22 +158,6 @@ const WS_SUB_STEP: Verdict = {
 };
 const WS_REASON_2 = '9 is smaller than 15, so "irwin" comes before "osteology".';
 const WS_REASON_3 = 'Step (2) puts "irwin" (9) before "osteology" (15).';
-
-interface ReplayCase {
-  readonly name: string;
-  readonly task: Task;
-  readonly problem: Problem;
-  readonly attempt: string;
-  readonly endpoint: LlmExpertEndpoint;
-  /** FBK on the attempt, or IMP with this verdict. */
-  readonly improveWith?: Verdict;
-  /** The model's text, as the server returns it. */
-  readonly output: string;
-  /** How the server says the text ended. @default {"stop"} */
-  readonly finishReason?: ModelResponse["choices"][number]["finishReason"];
-  /** A verdict (FBK) or an attempt (IMP), or a pattern of the Left's message. */
-  readonly expected: Verdict | string | RegExp;
-}
 
 const msaCase = (rest: Omit<ReplayCase, "task" | "problem">): ReplayCase => ({ task: multistepArithmetic, problem: msa, ...rest });
 const wsCase = (rest: Omit<ReplayCase, "task" | "problem">): ReplayCase => ({ task: wordSorting, problem: ws, ...rest });
@@ -489,15 +464,8 @@ const WS_CASES: readonly ReplayCase[] = [
 
 const CASES: readonly ReplayCase[] = [...MSA_CASES, ...WS_CASES];
 
-function run(testCase: ReplayCase, model: Model): Promise<E.Either<ParseError, Verdict | string>> {
-  const expert = llmExpert(model, { task: testCase.task, endpoint: testCase.endpoint });
-  if (testCase.improveWith === undefined) return firstValueFrom(expert.critique(testCase.problem, testCase.attempt));
-  return firstValueFrom(expert.improve(testCase.problem, testCase.attempt, testCase.improveWith));
-}
-
-function cassettePath(testCase: ReplayCase): string {
-  return new URL(`${testCase.name}.jsonl`, cassettes).pathname;
-}
+const run = runCase;
+const cassettePath = (testCase: ReplayCase): string => cassettePathOf(cassettes, testCase);
 
 describe("llmExpert() on multistep arithmetic and word sorting, replayed strictly", () => {
   it("has distinct cases on wrong attempts", () => {
@@ -518,16 +486,7 @@ describe("llmExpert() on multistep arithmetic and word sorting, replayed strictl
   });
 
   if (RECORD) {
-    it.each(CASES)("records $name", async (testCase) => {
-      const answer: Model = (_request: ModelRequest) =>
-        of<ModelResponse>({
-          choices: [{ text: testCase.output, finishReason: testCase.finishReason ?? "stop" }],
-          usage: { promptTokens: 1800, completionTokens: 80 },
-        });
-      const recording = recordModel(answer, cassettePath(testCase), { truncate: true });
-      await run(testCase, recording);
-      await recording.close();
-    });
+    it.each(CASES)("records $name", (testCase) => recordCase(cassettes, testCase, { promptTokens: 1800, completionTokens: 80 }));
   }
 
   it.each(CASES)("$name", async (testCase) => {

@@ -43,7 +43,9 @@
  *
  * The wasm backend is fast only for plain non-transposed matrix products, so {@linkcode linear}
  * and {@linkcode batchMatMul} use `tf.customGrad` with explicit transposes, and the embedding is
- * a one-hot product (wasm has no gradient kernel for `gather`).
+ * a one-hot product (wasm has no gradient kernel for `gather`). Its BatchMatMul kernel has no fast
+ * path for a batch of matrices, so the attention products run as depthwise convolutions
+ * (XNNPACK), about 3× faster.
  *
  * @module
  */
@@ -215,18 +217,40 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
   return b === undefined ? product : tf.add(product, b);
 }
 
+/**
+ * Batched `op(a) · op(b)` (`op` transposes the last two axes when asked) computed as one depthwise
+ * convolution: with the batch as channels, the contracted axis as a valid-padded filter width and
+ * `q` as the channel multiplier, output channel `i·q + j` at row `r` is `Σ_k a[i, r, k]·b[i, k, j]`.
+ * The wasm backend runs this through XNNPACK, about 3× faster than its BatchMatMul kernel, which
+ * has no fast path for a batch of more than one matrix.
+ */
+function groupedMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false): tf.Tensor3D {
+  const n = a.shape[0];
+  const p = transposeA ? a.shape[2] : a.shape[1];
+  const k = transposeA ? a.shape[1] : a.shape[2];
+  const q = transposeB ? b.shape[1] : b.shape[2];
+  // Input [p, 1, k, n] and filter [1, k, n, q], each with a single transpose.
+  const input = tf.reshape(tf.transpose(a, transposeA ? [2, 1, 0] : [1, 2, 0]), [p, 1, k, n]) as tf.Tensor4D;
+  const filter = tf.reshape(tf.transpose(b, transposeB ? [2, 0, 1] : [1, 0, 2]), [1, k, n, q]) as tf.Tensor4D;
+  const product = tf.depthwiseConv2d(input, filter, 1, "valid");
+  return tf.transpose(tf.reshape(product, [p, n, q]), [1, 0, 2]);
+}
+
 const batchMatMulWithFastGrad = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
-    value: tf.matMul(a, b),
+    value: groupedMatMul(a, b),
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
       const [as, bs] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [tf.matMul(dy, tf.transpose(bs, [0, 2, 1])), tf.matMul(tf.transpose(as, [0, 2, 1]), dy)];
+      return [groupedMatMul(dy, bs, false, true), groupedMatMul(as, dy, true, false)];
     },
   };
 }) as unknown as CustomGradientFunction) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
-/** Batched `a · b` for `[n, p, k] · [n, k, q]`, with the same explicit-transpose gradient as {@linkcode linear}. */
+/**
+ * Batched `a · b` for `[n, p, k] · [n, k, q]` (as a depthwise convolution, see above), with the
+ * gradient `da = dy · bᵀ`, `db = aᵀ · dy` computed the same way.
+ */
 export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   return batchMatMulWithFastGrad(a, b);
 }

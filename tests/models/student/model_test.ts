@@ -65,6 +65,16 @@ describe("model", () => {
     custom.forEach((gradient, index) => expect(maxAbsDifference(gradient, builtIn[index] as tf.Tensor)).toBeLessThan(1e-5));
   });
 
+  it("batchMatMul() gives the values of tf's built-in matMul, at attention shapes too", () => {
+    for (const [batch, rows, inner, columns, seed] of [[3, 4, 5, 6, 11], [8, 57, 16, 57, 12], [8, 57, 57, 16, 13], [1, 1, 1, 1, 14]] as const) {
+      const a = tf.randomNormal([batch, rows, inner], 0, 1, "float32", seed) as tf.Tensor3D;
+      const b = tf.randomNormal([batch, inner, columns], 0, 1, "float32", seed + 100) as tf.Tensor3D;
+      const product = batchMatMul(a, b);
+      expect(product.shape).toEqual([batch, rows, columns]);
+      expect(maxAbsDifference(product, tf.matMul(a, b))).toBeLessThan(1e-4);
+    }
+  });
+
   it("batchMatMul() has the gradients of tf's built-in matMul", () => {
     const a = tf.randomNormal([3, 4, 5], 0, 1, "float32", 5) as tf.Tensor3D;
     const b = tf.randomNormal([3, 5, 6], 0, 1, "float32", 6) as tf.Tensor3D;

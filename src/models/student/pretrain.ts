@@ -36,6 +36,9 @@ function numberFlag(name: string, fallback: number): number {
   return value;
 }
 
+/** The compact terminal feedback line (`F:ok`). */
+const TERMINAL_FEEDBACK = "F:ok";
+
 /** The compact training text of a problem: compact prompt + compact gold rationale. */
 export function compactGoldText(problem: Problem): E.Either<string, string> {
   const compact = multistepArithmetic.compact;
@@ -70,7 +73,8 @@ export async function compactAccuracy(
       const results = await sampler.sample(rows, { yieldBetweenSteps: false });
       results.forEach((result, index) => {
         const problem = part[index] as Problem;
-        const official = compact.toTripost(problem, result.text);
+        // The attempt is what precedes a feedback line, if the student writes one.
+        const official = compact.toTripost(problem, result.text.split(`\n${TERMINAL_FEEDBACK.slice(0, 2)}`)[0] as string);
         if (E.isLeft(official)) return;
         wellFormed += 1;
         const answer = multistepArithmetic.extractAnswer(official.right);
@@ -95,6 +99,10 @@ async function main(): Promise<void> {
   const trainCount = numberFlag("train", 60000);
   const evalCount = numberFlag("eval", 500);
   const mediumShare = numberFlag("medium-share", 0);
+  // An experiment, not the shipped M0: end every gold text with the terminal feedback line
+  // (`\nF:ok`), so the student has seen what follows an answer in TriPosT's texts (README,
+  // "Results of the embedded default run").
+  const terminalFeedback = numberFlag("terminal-feedback", 0) === 1;
 
   // Held out by seed: training problems come from seed `seed`, evaluation from seed `seed + 1000`;
   // an evaluation question that happens to be drawn for training too is dropped from training.
@@ -109,7 +117,9 @@ async function main(): Promise<void> {
   const examples: TrainingText[] = [];
   for (const problem of train) {
     const text = compactGoldText(problem);
-    if (E.isRight(text)) examples.push({ text: text.right, weightFrom: text.right.length, weight: 1 });
+    if (E.isLeft(text)) continue;
+    const full = terminalFeedback ? `${text.right}\n${TERMINAL_FEEDBACK}` : text.right;
+    examples.push({ text: full, weightFrom: full.length, weight: 1 });
   }
   console.error(`pretrain: ${examples.length} training texts (${mediumCount} medium), e.g. ${JSON.stringify(examples[0]?.text)}`);
 

@@ -4,10 +4,10 @@ import { JournalEntry } from "../codecs/journal_entry.js";
 import { UsageError } from "../errors.js";
 import { isFatal } from "../models/errors.js";
 import { collectIteration } from "../stages/collect.js";
+import { journaledExpertModel } from "../stages/tripost_loop.js";
 import { inShard, parseShard } from "../stages/shard.js";
 import { type Journal, JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
-import { type HttpEndpoint, isPrefillUnsupported } from "../models/http_model.js";
-import type { Model } from "../models/model.js";
+import type { HttpEndpoint } from "../models/http_model.js";
 import { createUsageMeter, formatUsage, usageReport } from "../models/usage_meter.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
@@ -73,6 +73,7 @@ export const collectCommand: Command = {
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
     const meter = createUsageMeter();
+    const expertJournals = journaledExpertModel(meter);
     const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string, {
       io,
       concurrency,
@@ -82,14 +83,11 @@ export const collectCommand: Command = {
       ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
       // The journal opens after every usage check; the expert's calls go through it once it does,
       // counted per role (FBK, IMP).
-      wrap: (model, role, label) => {
-        let wrapped: Model | undefined;
-        return (request) => (wrapped ??= meter.journaled({ stage: role, model: label }, model, journal))(request);
-      },
+      wrap: (model, role, label) => expertJournals.wrap(model, { stage: role, model: label }),
     });
     mkdirSync(out, { recursive: true });
     const journal: Journal<JournalEntry> = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
-
+    expertJournals.use(journal);
 
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
@@ -104,8 +102,8 @@ export const collectCommand: Command = {
         maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
         improveDataRatio: numberFlag(args.flags, "ratio") ?? 1.5,
         weight: numberFlag(args.flags, "weight") ?? 1.5,
-        // An endpoint that cannot continue an assistant message fails every IMP call alike: stop.
-        isFatal: (error) => isFatal(error) || isPrefillUnsupported(error),
+        // Refused credentials, or an endpoint that cannot continue an assistant message: stop.
+        isFatal,
         onProgress: ({ done, total, rejected, pass }) => progress.update(done, total, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
       });
       journal.sync();

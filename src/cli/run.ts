@@ -149,6 +149,8 @@ export const runCommand: Command = {
         }\n`,
       );
     }
+    const printProgress = progressPrinter(io, quiet, () => retries.count);
+    const recordTiming = timingRecorder(outDir);
     const result = await runTriPosT(
       {
         task,
@@ -169,10 +171,10 @@ export const runCommand: Command = {
         config,
         outDir,
         resume,
-        onEvent: ((print, time) => (event: LoopEvent) => {
-          time(event);
-          print(event);
-        })(progressPrinter(io, quiet, () => retries.count), timingRecorder(outDir)),
+        onEvent: (event) => {
+          recordTiming(event);
+          printProgress(event);
+        },
       },
     );
     const usage = formatUsage(result.usage, meter.snapshot().sent).split("\n").map((line) => `  ${line}`).join("\n");

@@ -103,15 +103,17 @@ export function improvePromptParts(
   };
 }
 
+// The parts the chat and prefill instructions share (their bytes are pinned by the cassettes).
+const FEEDBACK_LEAD = "Below are worked examples of finding the earliest error in a step-by-step answer, then one more answer to judge. ";
+const IMPROVE_LEAD = "Below are worked examples of correcting a step-by-step answer after feedback, then one more answer ";
+const TABLE_LINES = "the three lines 'Earliest error step:', 'Error segment:' and 'Error reason:' ";
+const TABLE_END = `exactly in the format of the examples, then ${END_MARKER}. Write nothing else.`;
+
 /** The instruction put before the FBK prompt in a chat request. */
-export const CHAT_FEEDBACK_INSTRUCTION =
-  "Below are worked examples of finding the earliest error in a step-by-step answer, then one more answer to judge. " +
-  "Complete the last example only: write the three lines 'Earliest error step:', 'Error segment:' and 'Error reason:' " +
-  `exactly in the format of the examples, then ${END_MARKER}. Write nothing else.`;
+export const CHAT_FEEDBACK_INSTRUCTION = `${FEEDBACK_LEAD}Complete the last example only: write ${TABLE_LINES}${TABLE_END}`;
 
 /** The instruction put before the IMP prompt in a chat request. */
-export const CHAT_IMPROVE_INSTRUCTION =
-  "Below are worked examples of correcting a step-by-step answer after feedback, then one more answer to correct. " +
+export const CHAT_IMPROVE_INSTRUCTION = `${IMPROVE_LEAD}to correct. ` +
   "The last 'Updated Answer' is cut off: its lines so far are correct and must be kept. Continue it exactly where it stops: " +
   "write only the remaining lines, starting with the step the feedback names, in the format of the examples, " +
   `ending with the '(Final response)' line and ${END_MARKER}. Do not repeat the lines already given.`;
@@ -120,17 +122,13 @@ export const CHAT_IMPROVE_INSTRUCTION =
  * The instruction put before the FBK context in an assistant-prefill request (the reply is
  * started with `Earliest error step:` for the model to continue).
  */
-export const PREFILL_FEEDBACK_INSTRUCTION =
-  "Below are worked examples of finding the earliest error in a step-by-step answer, then one more answer to judge. " +
-  "Reply with the three lines 'Earliest error step:', 'Error segment:' and 'Error reason:' for that last answer, " +
-  `exactly in the format of the examples, then ${END_MARKER}. Write nothing else.`;
+export const PREFILL_FEEDBACK_INSTRUCTION = `${FEEDBACK_LEAD}Reply with ${TABLE_LINES}for that last answer, ${TABLE_END}`;
 
 /**
  * The instruction put before the IMP context in an assistant-prefill request (the reply is
  * started with the update header and the correct steps for the model to continue).
  */
-export const PREFILL_IMPROVE_INSTRUCTION =
-  "Below are worked examples of correcting a step-by-step answer after feedback, then one more answer with its feedback. " +
+export const PREFILL_IMPROVE_INSTRUCTION = `${IMPROVE_LEAD}with its feedback. ` +
   "Reply with its 'Updated Answer' in the format of the examples: keep the steps before the one the feedback names, " +
   `correct that step, finish with the '(Final response)' line and ${END_MARKER}.`;
 

@@ -106,7 +106,8 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * Whether an error should stop a whole run: the endpoint refused the credentials (401, 403).
+ * Whether an error should stop a whole run: the endpoint refused the credentials (401, 403), or
+ * it cannot continue an assistant message (every prefill call would fail alike).
  *
  * @example
  * ```ts
@@ -114,7 +115,31 @@ export function isRetryable(error: unknown): boolean {
  * ```
  */
 export function isFatal(error: unknown): boolean {
-  return EndpointError.isInstance(error) && (error.status === 401 || error.status === 403);
+  return EndpointError.isInstance(error) && (error.status === 401 || error.status === 403 || error instanceof PrefillUnsupportedError);
+}
+
+/**
+ * The endpoint refused a request that asks it to continue the final assistant message (a 400 or
+ * 422 that names one of `continue_final_message` / `add_generation_prompt` (`PREFILL_FIELDS` of the HTTP adapter)): the server does not support assistant
+ * prefill. Not retryable; use the `chat` endpoint (an explicit instruction) instead.
+ */
+export class PrefillUnsupportedError extends EndpointError {
+  constructor(message: string, cause: EndpointError) {
+    super(message, {
+      retryable: false,
+      cause,
+      headers: cause.headers,
+      ...(cause.status === undefined ? {} : { status: cause.status }),
+      ...(cause.code === undefined ? {} : { code: cause.code }),
+      ...(cause.type === undefined ? {} : { type: cause.type }),
+    });
+    this.name = "PrefillUnsupportedError";
+  }
+}
+
+/** Whether `error` says the endpoint does not support continuing a final assistant message. */
+export function isPrefillUnsupported(error: unknown): error is PrefillUnsupportedError {
+  return error instanceof PrefillUnsupportedError;
 }
 
 /**

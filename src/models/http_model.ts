@@ -28,6 +28,7 @@ import {
   EndpointBodyError,
   EndpointConnectionError,
   EndpointError,
+  PrefillUnsupportedError,
   EndpointTimeoutError,
   errorFromResponse,
   errorFromStreamEvent,
@@ -90,30 +91,6 @@ export const HTTP_ENDPOINTS: readonly HttpEndpoint[] = ["completions", "chat", "
  * without them; OpenAI's API rejects them with a 400 ({@linkcode PrefillUnsupportedError}).
  */
 export const PREFILL_FIELDS: Readonly<Record<string, unknown>> = { continue_final_message: true, add_generation_prompt: false };
-
-/**
- * The endpoint refused a request that asks it to continue the final assistant message (a 400 or
- * 422 that names one of {@linkcode PREFILL_FIELDS}): the server does not support assistant
- * prefill. Not retryable; use the `chat` endpoint (an explicit instruction) instead.
- */
-export class PrefillUnsupportedError extends EndpointError {
-  constructor(message: string, cause: EndpointError) {
-    super(message, {
-      retryable: false,
-      cause,
-      headers: cause.headers,
-      ...(cause.status === undefined ? {} : { status: cause.status }),
-      ...(cause.code === undefined ? {} : { code: cause.code }),
-      ...(cause.type === undefined ? {} : { type: cause.type }),
-    });
-    this.name = "PrefillUnsupportedError";
-  }
-}
-
-/** Whether `error` says the endpoint does not support continuing a final assistant message. */
-export function isPrefillUnsupported(error: unknown): error is PrefillUnsupportedError {
-  return error instanceof PrefillUnsupportedError;
-}
 
 const OWNED_FIELDS = new Set(["model", "prompt", "messages", "temperature", "top_p", "max_tokens", "stop", "n", "seed", "stream", "stream_options"]);
 

@@ -24,8 +24,7 @@ import { Prediction } from "../codecs/prediction.js";
 import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import { TrainingExample } from "../codecs/training_example.js";
-import { isFatal as isFatalEndpointError } from "../models/errors.js";
-import { isPrefillUnsupported } from "../models/http_model.js";
+import { isFatal } from "../models/errors.js";
 import { createUsageMeter, mergeUsageEntries, type UsageLabel, type UsageMeter, usageReport, usageSince } from "../models/usage_meter.js";
 import type { Model } from "../models/model.js";
 import { loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
@@ -41,11 +40,6 @@ import { collectIteration } from "./collect.js";
 import { evaluate, evaluationMetrics } from "./evaluate.js";
 import type { Expert } from "./expert.js";
 import type { ExternalTrainingStep } from "./external_trainer.js";
-
-/** Errors that stop a run: refused authentication, and a server that cannot continue an assistant message. */
-function isFatal(error: unknown): boolean {
-  return isFatalEndpointError(error) || isPrefillUnsupported(error);
-}
 
 /** A method compared in a run. */
 export type MethodName = "tripost" | BaselineName;

@@ -33,3 +33,8 @@ export async function runCli(
   const code = await main(argv, io);
   return { code, stdout: out, stderr: err };
 }
+
+/** A CLI io for code that takes one (resolving models and experts): silent streams and `env`. */
+export function silentIo(env: Record<string, string | undefined> = {}): CliIo {
+  return { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env, cwd: process.cwd(), isTty: false };
+}

@@ -1,27 +1,19 @@
 import * as E from "fp-ts/lib/Either.js";
-import { PassThrough } from "node:stream";
 import { firstValueFrom, from, lastValueFrom, toArray } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenAiServer, type Reply, type RequestContext, startOpenAiServer } from "../_helpers/openai_server.js";
 import { resolveExpert } from "../../src/cli/_experts.js";
-import type { CliIo } from "../../src/cli/_command.js";
 import { ExpertConfig, StudentSetting } from "../../src/codecs/config.js";
 import type { Problem } from "../../src/codecs/problem.js";
 import { PREFILL_FEEDBACK_INSTRUCTION, PREFILL_IMPROVE_INSTRUCTION } from "../../src/experts/expert_prompts.js";
 import { llmExpert } from "../../src/experts/llm_expert.js";
-import { EndpointError } from "../../src/models/errors.js";
-import { createHttpModel, isPrefillUnsupported, PrefillUnsupportedError } from "../../src/models/http_model.js";
+import { EndpointError, isFatal, isPrefillUnsupported, PrefillUnsupportedError } from "../../src/models/errors.js";
+import { createHttpModel } from "../../src/models/http_model.js";
 import { edit, type EditedTrajectory } from "../../src/stages/edit.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
+import { silentIo } from "../_helpers/cli_io.js";
 
-const io: CliIo = {
-  stdin: new PassThrough(),
-  stdout: new PassThrough(),
-  stderr: new PassThrough(),
-  env: {},
-  cwd: process.cwd(),
-  isTty: false,
-};
+const io = silentIo();
 
 const problem: Problem = {
   id: "w3",
@@ -140,6 +132,8 @@ describe("IMP and FBK over /v1/chat/completions with assistant prefill", () => {
       const failure = await firstValueFrom(expert.critique(problem, WRONG)).then(() => undefined, (error: unknown) => error);
       expect(openAi.counts.requests - before).toBe(1);
       expect(isPrefillUnsupported(failure)).toBe(true);
+      // The shared isFatal stops collect and run on it: every prefill call would fail alike.
+      expect(isFatal(failure)).toBe(true);
       const error = failure as PrefillUnsupportedError;
       expect(EndpointError.isInstance(error)).toBe(true);
       expect(error.retryable).toBe(false);
@@ -164,6 +158,7 @@ describe("IMP and FBK over /v1/chat/completions with assistant prefill", () => {
       ).then(() => undefined, (error: unknown) => error);
       expect(EndpointError.isInstance(failure)).toBe(true);
       expect(isPrefillUnsupported(failure)).toBe(false);
+      expect(isFatal(failure)).toBe(false);
       expect(broken.counts.requests).toBe(1);
     } finally {
       await model.close();

@@ -1,22 +1,14 @@
 import * as E from "fp-ts/lib/Either.js";
-import { PassThrough } from "node:stream";
 import { firstValueFrom, from, lastValueFrom, toArray } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenAiServer, type RequestContext, startOpenAiServer } from "../_helpers/openai_server.js";
 import { resolveExpert } from "../../src/cli/_experts.js";
-import type { CliIo } from "../../src/cli/_command.js";
 import type { Problem } from "../../src/codecs/problem.js";
 import { edit, type EditedTrajectory } from "../../src/stages/edit.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
+import { silentIo } from "../_helpers/cli_io.js";
 
-const io: CliIo = {
-  stdin: new PassThrough(),
-  stdout: new PassThrough(),
-  stderr: new PassThrough(),
-  env: { EXPERT_KEY: "sk-test" },
-  cwd: process.cwd(),
-  isTty: false,
-};
+const io = silentIo({ EXPERT_KEY: "sk-test" });
 
 const problem: Problem = {
   id: "w3",

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { PassThrough } from "node:stream";
 import { resolveExpert } from "../../src/cli/_experts.js";
-import type { CliIo } from "../../src/cli/_command.js";
 import { UsageError } from "../../src/errors.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
+import { silentIo } from "../_helpers/cli_io.js";
 
-const io: CliIo = {
-  stdin: new PassThrough(),
-  stdout: new PassThrough(),
-  stderr: new PassThrough(),
-  env: { EXPERT_KEY: "secret" },
-  cwd: process.cwd(),
-  isTty: false,
-};
+const io = silentIo({ EXPERT_KEY: "secret" });
 
 describe("resolveExpert()", () => {
   it("resolveExpert() still resolves the scripted expert with two arguments", async () => {

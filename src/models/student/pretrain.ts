@@ -39,6 +39,9 @@ function numberFlag(name: string, fallback: number): number {
 /** The compact terminal feedback line (`F:ok`). */
 const TERMINAL_FEEDBACK = "F:ok";
 
+/** Where a compact feedback line starts in a student's output. */
+const FEEDBACK_LINE_START = "\nF:";
+
 /** The compact training text of a problem: compact prompt + compact gold rationale. */
 export function compactGoldText(problem: Problem): E.Either<string, string> {
   const compact = multistepArithmetic.compact;
@@ -74,7 +77,7 @@ export async function compactAccuracy(
       results.forEach((result, index) => {
         const problem = part[index] as Problem;
         // The attempt is what precedes a feedback line, if the student writes one.
-        const official = compact.toTripost(problem, result.text.split(`\n${TERMINAL_FEEDBACK.slice(0, 2)}`)[0] as string);
+        const official = compact.toTripost(problem, result.text.split(FEEDBACK_LINE_START)[0] as string);
         if (E.isLeft(official)) return;
         wellFormed += 1;
         const answer = multistepArithmetic.extractAnswer(official.right);

@@ -12,6 +12,7 @@
  * @module
  */
 import { request } from "undici";
+import { ErrorBody, errorFields } from "../codecs/openai_wire.js";
 import { RunError } from "../errors.js";
 
 /** Options for {@linkcode loadLoraAdapter} and {@linkcode unloadLoraAdapter}. */
@@ -47,10 +48,9 @@ function endpointOf(baseUrl: string, route: string): string {
 export function serverMessage(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    const error = body["error"];
-    if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
-      return (error as { message: string }).message;
-    }
+    // OpenAI's and vLLM's shapes, read as the HTTP adapter reads them; then a bare message or detail.
+    const decoded = ErrorBody.decode(body);
+    if (decoded._tag === "Right") return errorFields(decoded.right).message;
     if (typeof body["message"] === "string") return body["message"];
     if (typeof body["detail"] === "string") return body["detail"];
   } catch {

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenAiServer, type Reply, type RequestContext, startOpenAiServer } from "../_helpers/openai_server.js";
 import { resolveExpert } from "../../src/cli/_experts.js";
 import { ExpertConfig, StudentSetting } from "../../src/codecs/config.js";
-import type { Problem } from "../../src/codecs/problem.js";
 import { PREFILL_FEEDBACK_INSTRUCTION, PREFILL_IMPROVE_INSTRUCTION } from "../../src/experts/expert_prompts.js";
 import { llmExpert } from "../../src/experts/llm_expert.js";
 import { EndpointError, isFatal, isPrefillUnsupported, PrefillUnsupportedError } from "../../src/models/errors.js";
@@ -12,17 +11,10 @@ import { createHttpModel } from "../../src/models/http_model.js";
 import { edit, type EditedTrajectory } from "../../src/stages/edit.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
 import { silentIo } from "../_helpers/cli_io.js";
+import { GOLD, problem, WRONG } from "./_word_sorting_case.js";
 
 const io = silentIo();
 
-const problem: Problem = {
-  id: "w3",
-  task: "word_sorting",
-  question: "Sort the following words alphabetically:\nList: otter oak nectar",
-  answer: "nectar oak otter",
-};
-const GOLD = wordSorting.solve(problem);
-const WRONG = GOLD.replace("So the answer is: nectar oak otter.", "So the answer is: nectar otter oak.");
 const GOLD_LINES = GOLD.split("\n");
 const UPDATE_HEADER = `Updated Answer: Let's think step by step.${wordSorting.info}`;
 

@@ -3,21 +3,12 @@ import { firstValueFrom, from, lastValueFrom, toArray } from "rxjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OpenAiServer, type RequestContext, startOpenAiServer } from "../_helpers/openai_server.js";
 import { resolveExpert } from "../../src/cli/_experts.js";
-import type { Problem } from "../../src/codecs/problem.js";
 import { edit, type EditedTrajectory } from "../../src/stages/edit.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
 import { silentIo } from "../_helpers/cli_io.js";
+import { GOLD, problem, WRONG } from "./_word_sorting_case.js";
 
 const io = silentIo({ EXPERT_KEY: "sk-test" });
-
-const problem: Problem = {
-  id: "w3",
-  task: "word_sorting",
-  question: "Sort the following words alphabetically:\nList: otter oak nectar",
-  answer: "nectar oak otter",
-};
-const GOLD = wordSorting.solve(problem);
-const WRONG = GOLD.replace("So the answer is: nectar oak otter.", "So the answer is: nectar otter oak.");
 
 const seen: RequestContext[] = [];
 

@@ -52,39 +52,20 @@ export interface SelfImproveResult {
   readonly generations: number;
 }
 
-const LEGAL_OFFICIAL = /^(Options:|List:|\([A-Z]\)|Feedback:|Answer:|Updated Answer:)/;
-
-/** The compact answer line's prefix (the official `(Final response)`). */
-const COMPACT_ANSWER_PREFIX = "A:";
-
-function lineKey(format: TrajectoryFormat, line: string): string | undefined {
-  if (line.startsWith(format.feedbackPrefix)) return "feedback";
-  if (format.name === "compact") {
-    if (line.trim() === "") return undefined;
-    // The answer line is the official `(Final response)` step: a second one in a row repeats its id.
-    if (line.startsWith(COMPACT_ANSWER_PREFIX)) return "answer";
-    // Only the answer and feedback lines have a header: a step line with a letter or `:` is no
-    // legal line (the official cleaning stops at a line without a known header).
-    return /[A-Za-z:]/.test(line) ? undefined : `line:${line}`;
-  }
-  const step = stepIdOf(line);
-  if (step !== undefined) return `step:${step}`;
-  const header = LEGAL_OFFICIAL.exec(line)?.[1];
-  return header === undefined ? undefined : `header:${header}`;
-}
-
 /**
  * The official output cleaning of §9: keep lines while each is a legal line of the format and
- * differs in kind from the line before it (for the official format, its step id; for compact,
- * the line itself, and any two answer lines `A:` are of one kind); stop at the first that is not.
- * A legal compact line is a feedback line, an answer line, or a step line without letters or `:`.
- * This also cuts a hallucinated next question, and junk a student writes after its answer.
+ * differs in kind from the line before it (`format.lineKey`: for the official format, its step
+ * id; for compact, the step id or the step line itself, and any two answer lines `A:` are of one
+ * kind); stop at the first that is not. A legal compact line is a feedback line, an answer line,
+ * or a step line of the task's compact grammar (word sorting's `3.2 H:a<b` as much as
+ * arithmetic's `-5+9=4`). This also cuts a hallucinated next question, and junk a student writes
+ * after its answer (`A:-18\nA::-18\n:::-1`).
  */
 export function cleanGeneration(format: TrajectoryFormat, text: string): string[] {
   const kept: string[] = [];
   let previous: string | undefined;
   for (const line of text.split("\n")) {
-    const key = lineKey(format, line);
+    const key = format.lineKey(line);
     if (key === undefined || key === previous) break;
     kept.push(line);
     previous = key;

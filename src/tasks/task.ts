@@ -50,6 +50,13 @@ export interface CompactFormat {
   renderFeedback(verdict: Verdict): string;
   /** A compact feedback line back to what it claims. */
   parseFeedback(line: string): E.Either<ParseError, FeedbackClaim>;
+  /**
+   * Whether `line` is a step line of the compact grammar (not the `A:` answer line, not a feedback
+   * line), and what identifies it for the repeat test of the inference cleaning (`tripost.md` §9):
+   * its step id where compact steps carry one, the line itself otherwise; `undefined` when the
+   * line is no step line (the official cleaning stops at a line without a known header).
+   */
+  stepKey(line: string): string | undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Problem } from "../codecs/problem.js";
 import type { Verdict } from "../codecs/critique.js";
 import { parseFeedbackLine } from "./feedback.js";
 import { stepIdOf } from "./steps.js";
-import type { FeedbackClaim, ParseError, Task } from "./task.js";
+import type { CompactFormat, FeedbackClaim, ParseError, Task } from "./task.js";
 
 /** The names of the formats (`tripost`, `compact`). */
 export type { FormatName };
@@ -62,6 +62,13 @@ export interface TrajectoryFormat {
   fromOfficial(problem: Problem, attempt: string): E.Either<ParseError, string>;
   /** An attempt in this format as official text. */
   toOfficial(problem: Problem, attempt: string): E.Either<ParseError, string>;
+  /**
+   * The kind of a line for the inference cleaning of `tripost.md` §9: `undefined` when the line is
+   * no legal line of the format (the cleaning stops there); two lines of one kind in a row are a
+   * repeat (the official step id: a feedback line, a step id, a header; for a compact step
+   * without an id, the line itself).
+   */
+  lineKey(line: string): string | undefined;
   /** The turns of a student's continuation after {@linkcode prompt}, cleaned by the format's rules. */
   parseRollout(problem: Problem, continuation: string): E.Either<FormatError, WrittenTurn[]>;
   /** The whole text: the prompt, then each attempt and its feedback line, with update headers between. */
@@ -138,6 +145,17 @@ function splitOfficialTurns(lines: readonly string[]): E.Either<FormatError, Wri
   return E.right(turns);
 }
 
+const LEGAL_OFFICIAL = /^(Options:|List:|\([A-Z]\)|Feedback:|Answer:|Updated Answer:)/;
+
+/** {@linkcode TrajectoryFormat.lineKey} of the official format. */
+function officialLineKey(line: string): string | undefined {
+  if (line.startsWith("Feedback:")) return "feedback";
+  const step = stepIdOf(line);
+  if (step !== undefined) return `step:${step}`;
+  const header = LEGAL_OFFICIAL.exec(line)?.[1];
+  return header === undefined ? undefined : `header:${header}`;
+}
+
 function answerHeader(task: Task): string {
   return `Answer: Let's think step by step.${task.info}\n`;
 }
@@ -152,6 +170,7 @@ export function officialFormat(task: Task): TrajectoryFormat {
     updateHeader: () => `Updated ${answerHeader(task)}`,
     feedbackLine: (verdict) => `Feedback: ${verdict.feedback}`,
     parseFeedback: (line) => parseFeedbackLine(line.replace(/^Feedback:\s*/, "")),
+    lineKey: officialLineKey,
     fromOfficial: (_problem, attempt) => E.right(attempt),
     toOfficial: (_problem, attempt) => E.right(attempt),
     parseRollout: (_problem, continuation) =>
@@ -173,6 +192,21 @@ function renderTurns(prompt: string, updateHeader: string, turns: readonly Rende
 /** The compact feedback lines start with this. */
 export const COMPACT_FEEDBACK_PREFIX = "F:";
 
+/** The compact answer line's prefix (the official `(Final response)`). */
+export const COMPACT_ANSWER_PREFIX = "A:";
+
+/**
+ * {@linkcode TrajectoryFormat.lineKey} of a compact format: a feedback line, the answer line
+ * (the official `(Final response)` step, so a second one in a row repeats its id), or a step line
+ * of the task's compact grammar ({@linkcode CompactFormat.stepKey}); anything else is no legal line.
+ */
+function compactLineKey(compact: CompactFormat, line: string): string | undefined {
+  if (line.startsWith(COMPACT_FEEDBACK_PREFIX)) return "feedback";
+  if (line.startsWith(COMPACT_ANSWER_PREFIX)) return "answer";
+  const step = compact.stepKey(line);
+  return step === undefined ? undefined : `step:${step}`;
+}
+
 /** The compact format of a task; `undefined` when the task has none. */
 export function compactFormat(task: Task): TrajectoryFormat | undefined {
   const compact = task.compact;
@@ -187,6 +221,7 @@ export function compactFormat(task: Task): TrajectoryFormat | undefined {
       const claim = compact.parseFeedback(line);
       return E.isRight(claim) ? claim.right : undefined;
     },
+    lineKey: (line) => compactLineKey(compact, line),
     fromOfficial: (problem, attempt) => compact.fromTripost(problem, attempt),
     toOfficial: (problem, attempt) => compact.toTripost(problem, attempt),
     parseRollout: (_problem, continuation) => {

@@ -194,6 +194,7 @@ const compact: CompactFormat = {
         : { correct: false, errorStep: match[1] as string, errorSegment: officialSegment(match[2] as string) },
     );
   },
+  stepKey: (line) => (COMPACT_ADD.test(line) ? line : undefined),
 };
 
 /** The gold official rationale of a chain-sum problem. */

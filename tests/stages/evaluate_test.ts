@@ -11,7 +11,9 @@ import type { Problem } from "../../src/codecs/problem.js";
 import type { Model } from "../../src/models/model.js";
 import { evaluate, evaluationMetrics, formatMetricsSummary } from "../../src/stages/evaluate.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
-import { compactFormat } from "../../src/tasks/trajectory_format.js";
+import type { Task } from "../../src/tasks/task.js";
+import { compactFormat, type TrajectoryFormat } from "../../src/tasks/trajectory_format.js";
+import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
 import { hash32 } from "../../src/util/prng.js";
 
 const task = multistepArithmetic;
@@ -315,4 +317,61 @@ describe("evaluationMetrics()", () => {
       expect(Object.values(metrics.ends).reduce((sum, count) => sum + count, 0)).toBe(predictions.length);
     },
   );
+});
+
+/**
+ * A student that writes each problem's gold compact rationale, then `suffix`, and ends (EOS); asked
+ * for feedback on an attempt it answers `ok`.
+ */
+function goldStudent(taskOf: Task, formatOf: TrajectoryFormat, items: readonly Problem[], suffix = ""): Model {
+  const table = new Map<string, string>();
+  for (const problem of items) {
+    const gold = E.getOrElse((): string => "")(formatOf.fromOfficial(problem, taskOf.solve(problem)));
+    table.set(formatOf.prompt(problem), `${gold}${suffix}`);
+    table.set(`${formatOf.prompt(problem)}${gold}\n${formatOf.feedbackPrefix}`, "ok");
+  }
+  return (request: ModelRequest): Observable<ModelResponse> => {
+    const prompt = "prompt" in request ? request.prompt : "";
+    return from([{ choices: [{ text: table.get(prompt) ?? "", finishReason: "stop" }] }]);
+  };
+}
+
+async function accuracyOf(taskOf: Task, student: Model, items: readonly Problem[]): Promise<Prediction[]> {
+  const formatOf = compactFormat(taskOf)!;
+  return await firstValueFrom(from(items).pipe(evaluate(student, { task: taskOf, format: formatOf }), toArray()));
+}
+
+describe("evaluate() on gold compact rationales", () => {
+  // Official §9: the cleaning keeps every line with a known header (a numbered step, the final
+  // response, a feedback line); a compact step line of the task's grammar is such a line, letters
+  // and `:` included (word sorting's `3.2 H:a<b`).
+  it("evaluate() scores gold compact word sorting rationales 100% correct", async () => {
+    const items = [
+      ...wordSorting.generate({ count: 20, seed: 3, difficulty: "official" }),
+      ...wordSorting.generate({ count: 10, seed: 4, difficulty: "easy" }),
+    ];
+    const wsFormat = compactFormat(wordSorting)!;
+    const predictions = await accuracyOf(wordSorting, goldStudent(wordSorting, wsFormat, items), items);
+    expect(predictions.map((prediction) => [prediction.id, prediction.correct, prediction.end])).toEqual(
+      items.map((problem) => [problem.id, true, "correct"]),
+    );
+    expect(evaluationMetrics(wordSorting, predictions).accuracy.total).toBe(1);
+  });
+
+  it("evaluate() scores gold compact multistep arithmetic rationales 100% correct", async () => {
+    const items = task.generate({ count: 30, seed: 9, difficulty: "official" });
+    const predictions = await accuracyOf(task, goldStudent(task, format, items), items);
+    expect(predictions.every((prediction) => prediction.correct && prediction.end === "correct")).toBe(true);
+    expect(evaluationMetrics(task, predictions).accuracy.total).toBe(1);
+  });
+
+  // The cleaning stops at junk after a correct answer line: a second `A:` line repeats the
+  // answer's step id, and `:::-1` is no line of the arithmetic grammar.
+  it("evaluate() keeps a right multistep arithmetic answer followed by junk lines", async () => {
+    const items = task.generate({ count: 10, seed: 11, difficulty: "official" });
+    const student = goldStudent(task, format, items, "\nA::-18\n:::-1");
+    const predictions = await accuracyOf(task, student, items);
+    expect(predictions.every((prediction) => prediction.correct)).toBe(true);
+    expect(predictions.every((prediction) => !prediction.text.includes(":::"))).toBe(true);
+  });
 });

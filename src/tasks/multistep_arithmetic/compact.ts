@@ -226,6 +226,17 @@ export function parseCompactFeedback(line: string): E.Either<ParseError, Feedbac
   return E.right({ correct: false, errorStep: step, errorSegment: match[2] ?? "" });
 }
 
+const STEP_LINE = /^[0-9+\-*()=]+$/;
+
+/**
+ * The repeat key of a compact step line: the line itself (compact steps carry no id), when it is
+ * written in the step alphabet (`0-9 + - * ( ) =`); `undefined` otherwise (a blank line, or a
+ * line with a letter or `:`, such as junk after the answer: `:::-1`).
+ */
+export function compactStepKey(line: string): string | undefined {
+  return STEP_LINE.test(line) ? line : undefined;
+}
+
 /** The compact format of multistep arithmetic (see the module notes). */
 export const compactFormat: CompactFormat = {
   prompt: compactPrompt,
@@ -233,4 +244,5 @@ export const compactFormat: CompactFormat = {
   toTripost: (problem, attempt) => compactToTripost(problem.question, attempt),
   renderFeedback: renderCompactFeedback,
   parseFeedback: parseCompactFeedback,
+  stepKey: compactStepKey,
 };

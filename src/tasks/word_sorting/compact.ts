@@ -291,6 +291,17 @@ export function parseCompactFeedback(line: string): E.Either<ParseError, Feedbac
   return E.right({ correct: false, errorStep: step, errorSegment: segment });
 }
 
+const STEP_HEADER = new RegExp(`^(${ID}) (?:L[1-9][0-9]?:|S[1-9][0-9]?\\[|W:|H:)`);
+
+/**
+ * The repeat key of a compact step line: its step id, when the line starts with a compact step
+ * header (`<id> L<k>:`, `<id> S<k>[`, `<id> W:`, `<id> H:`), as the official cleaning reads the
+ * `(<id>)` header of a line; `undefined` otherwise.
+ */
+export function compactStepKey(line: string): string | undefined {
+  return STEP_HEADER.exec(line)?.[1];
+}
+
 /** The compact prompt: `Q:<words>\n`. */
 export function compactPrompt(problem: Problem): string {
   const words = wordsOfQuestion(problem.question) ?? [];
@@ -316,4 +327,5 @@ export const wordSortingCompact: CompactFormat = {
   },
   renderFeedback: renderCompactFeedback,
   parseFeedback: parseCompactFeedback,
+  stepKey: compactStepKey,
 };

@@ -1,13 +1,16 @@
 /**
- * `npm run student:pretrain`: trains M0, the shipped embedded student, on gold compact
- * rationales of easy multistep-arithmetic problems (prompt + rationale, weight 1 everywhere),
- * measures greedy accuracy on held-out easy (seen) and medium (unseen) problems, and saves the
- * checkpoint.
+ * `npm run student:pretrain`: trains M0, a shipped embedded student, from scratch on the corpus
+ * of {@linkcode pretrainingCorpus} (gold compact rationales of the task's `easy` problems, some
+ * windows packing several texts, some starting with a copy exercise over the whole vocabulary),
+ * measures greedy accuracy on held-out easy (seen) and medium (unseen) problems — also when the
+ * question follows other text — and saves the checkpoint with its `metrics.json`.
  *
- * Flags: `--out DIR` (default `fixtures/student/m0-msa`), `--steps N` (default 3000),
- * `--minutes M` (time budget, default 6), `--batch N` (default 32), `--lr X` (default 3e-3),
- * `--workers N` (default 2), `--seed S` (default 1), `--train N` problems (default 60000),
- * `--eval N` problems per split (default 500), `--medium-share X` (default 0).
+ * Flags: `--task msa|ws` (default msa), `--out DIR` (default `fixtures/student/m0-<task>`),
+ * `--steps N` (default 3000), `--minutes M` (time budget, default 10), `--batch N` (32),
+ * `--lr X` (3e-3), `--workers N` (2), `--seed S` (1), `--train N` problems (60000), `--eval N`
+ * problems per split (500), `--d-model N` (64), `--layers N` (3), `--heads N` (4), `--context N`
+ * (msa 384, ws 1024), `--positions alibi|learned` (alibi), `--pack X` (0.25), `--copy X` (0.25),
+ * `--max-length N` (longest training window; msa 240, ws 480).
  *
  * @module
  */
@@ -17,12 +20,16 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Problem } from "../../codecs/problem.js";
 import { multistepArithmetic } from "../../tasks/multistep_arithmetic/mod.js";
+import type { Task } from "../../tasks/task.js";
+import { wordSorting } from "../../tasks/word_sorting/mod.js";
+import { createPrng } from "../../util/prng.js";
 import { createCheckpoint, saveCheckpoint, type StudentCheckpoint } from "./checkpoint.js";
 import { createParams, disposeParams } from "./model.js";
+import { copyExercise, pretrainingCorpus } from "./pretraining_corpus.js";
 import { createSampler } from "./sampler.js";
 import { initTfjs } from "./tfjs.js";
 import { createTokenizer } from "./tokenizer.js";
-import { trainStudent, type TrainingText } from "./trainer.js";
+import { trainStudent } from "./trainer.js";
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -36,30 +43,46 @@ function numberFlag(name: string, fallback: number): number {
   return value;
 }
 
-/** The compact terminal feedback line (`F:ok`). */
-const TERMINAL_FEEDBACK = "F:ok";
-
-/** Where a compact feedback line starts in a student's output. */
-const FEEDBACK_LINE_START = "\nF:";
+/** The tasks with a shipped M0, by their short name. */
+export const PRETRAIN_TASKS: Readonly<Record<string, Task>> = { msa: multistepArithmetic, ws: wordSorting };
 
 /** The compact training text of a problem: compact prompt + compact gold rationale. */
-export function compactGoldText(problem: Problem): E.Either<string, string> {
-  const compact = multistepArithmetic.compact;
-  if (compact === undefined) return E.left("multistep arithmetic has no compact format");
-  const rationale = compact.fromTripost(problem, multistepArithmetic.solve(problem));
+export function compactGoldText(task: Task, problem: Problem): E.Either<string, string> {
+  const compact = task.compact;
+  if (compact === undefined) return E.left(`${task.name} has no compact format`);
+  const rationale = compact.fromTripost(problem, task.solve(problem));
   if (E.isLeft(rationale)) return E.left(rationale.left.message);
   return E.right(compact.prompt(problem) + rationale.right);
 }
 
-/** Accuracy of greedy compact answers on problems, with the share of well-formed outputs. */
+/** The student's first attempt in a compact output: everything up to and including the first answer line (`A:`). */
+export function firstCompactAttempt(output: string): string {
+  const lines = output.split("\n");
+  const answer = lines.findIndex((line) => line.startsWith("A:"));
+  return (answer < 0 ? lines : lines.slice(0, answer + 1)).join("\n");
+}
+
+/** Accuracy of greedy compact answers, with the share of well-formed attempts. */
+export interface CompactAccuracy {
+  readonly accuracy: number;
+  readonly wellFormed: number;
+  readonly seconds: number;
+}
+
+/**
+ * Accuracy of greedy compact first attempts on problems. `before(problem)` is text put before the
+ * prompt (the question then follows other text); the attempt ends at its first answer line.
+ */
 export async function compactAccuracy(
+  task: Task,
   student: StudentCheckpoint,
   problems: readonly Problem[],
-  batchSize = 250,
-): Promise<{ accuracy: number; wellFormed: number; seconds: number }> {
+  options: { readonly batchSize?: number; readonly before?: (problem: Problem, index: number) => string; readonly maxTokens?: number } = {},
+): Promise<CompactAccuracy> {
+  const { batchSize = 250, before = () => "", maxTokens = 400 } = options;
   await initTfjs();
-  const compact = multistepArithmetic.compact;
-  if (compact === undefined) throw new Error("Cannot evaluate as multistep arithmetic has no compact format");
+  const compact = task.compact;
+  if (compact === undefined) throw new Error(`Cannot evaluate as ${task.name} has no compact format`);
   const params = createParams(student.config, student.weights);
   const sampler = createSampler({ config: student.config, params, tokenizer: student.tokenizer });
   const start = performance.now();
@@ -68,20 +91,19 @@ export async function compactAccuracy(
   try {
     for (let offset = 0; offset < problems.length; offset += batchSize) {
       const part = problems.slice(offset, offset + batchSize);
-      const rows = part.map((problem) => {
-        const ids = student.tokenizer.encode(compact.prompt(problem));
+      const rows = part.map((problem, index) => {
+        const ids = student.tokenizer.encode(before(problem, offset + index) + compact.prompt(problem));
         if (E.isLeft(ids)) throw new Error(`Cannot evaluate as a prompt has an unknown character: ${ids.left.character}`);
-        return { promptIds: ids.right, temperature: 0, maxTokens: 64 };
+        return { promptIds: ids.right, temperature: 0, maxTokens: Math.min(maxTokens, student.config.context - ids.right.length - 1) };
       });
       const results = await sampler.sample(rows, { yieldBetweenSteps: false });
       results.forEach((result, index) => {
         const problem = part[index] as Problem;
-        // The attempt is what precedes a feedback line, if the student writes one.
-        const official = compact.toTripost(problem, result.text.split(FEEDBACK_LINE_START)[0] as string);
+        const official = compact.toTripost(problem, firstCompactAttempt(result.text));
         if (E.isLeft(official)) return;
         wellFormed += 1;
-        const answer = multistepArithmetic.extractAnswer(official.right);
-        if (answer !== undefined && multistepArithmetic.isCorrectAnswer(answer, problem.answer)) correct += 1;
+        const answer = task.extractAnswer(official.right);
+        if (answer !== undefined && task.isCorrectAnswer(answer, problem.answer)) correct += 1;
       });
     }
   } finally {
@@ -91,46 +113,63 @@ export async function compactAccuracy(
   return { accuracy: correct / problems.length, wellFormed: wellFormed / problems.length, seconds: (performance.now() - start) / 1000 };
 }
 
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
 async function main(): Promise<void> {
-  const out = flag("out", "fixtures/student/m0-msa");
+  const taskName = flag("task", "msa");
+  const task = PRETRAIN_TASKS[taskName];
+  if (task === undefined || task.compact === undefined) {
+    throw new RangeError(`Cannot pretrain as '--task' must be one of ${Object.keys(PRETRAIN_TASKS).join(", ")}: current value is ${taskName}`);
+  }
+  const isWs = taskName === "ws";
+  const out = flag("out", `fixtures/student/m0-${taskName}`);
   const steps = numberFlag("steps", 3000);
-  const minutes = numberFlag("minutes", 6);
+  const minutes = numberFlag("minutes", 10);
   const batchSize = numberFlag("batch", 32);
   const lr = numberFlag("lr", 3e-3);
   const workers = numberFlag("workers", 2);
   const seed = numberFlag("seed", 1);
   const trainCount = numberFlag("train", 60000);
   const evalCount = numberFlag("eval", 500);
-  const mediumShare = numberFlag("medium-share", 0);
-  // An experiment, not the shipped M0: end every gold text with the terminal feedback line
-  // (`\nF:ok`), so the student has seen what follows an answer in TriPosT's texts (README,
-  // "Results of the embedded default run").
-  const terminalFeedback = numberFlag("terminal-feedback", 0) === 1;
+  const dModel = numberFlag("d-model", 64);
+  const layers = numberFlag("layers", 3);
+  const heads = numberFlag("heads", 4);
+  const context = numberFlag("context", isWs ? 1024 : 384);
+  const positions = flag("positions", "alibi");
+  if (positions !== "alibi" && positions !== "learned") throw new RangeError(`Cannot pretrain as '--positions' must be alibi or learned: current value is ${positions}`);
+  const packShare = numberFlag("pack", 0.25);
+  const copyShare = numberFlag("copy", 0.25);
+  const maxLength = numberFlag("max-length", isWs ? 480 : 240);
 
   // Held out by seed: training problems come from seed `seed`, evaluation from seed `seed + 1000`;
   // an evaluation question that happens to be drawn for training too is dropped from training.
-  const easyEval = multistepArithmetic.generate({ count: evalCount, seed: seed + 1000, difficulty: "easy" });
-  const mediumEval = multistepArithmetic.generate({ count: evalCount, seed: seed + 1000, difficulty: "medium" });
+  const easyEval = task.generate({ count: evalCount, seed: seed + 1000, difficulty: "easy" });
+  const mediumEval = task.generate({ count: evalCount, seed: seed + 1000, difficulty: "medium" });
   const held = new Set([...easyEval, ...mediumEval].map((problem) => problem.question));
-  const mediumCount = Math.round(trainCount * mediumShare);
-  const train = [
-    ...multistepArithmetic.generate({ count: trainCount - mediumCount, seed, difficulty: "easy" }),
-    ...multistepArithmetic.generate({ count: mediumCount, seed, difficulty: "medium" }),
-  ].filter((problem) => !held.has(problem.question));
-  const examples: TrainingText[] = [];
+  const train = task.generate({ count: trainCount, seed, difficulty: "easy" }).filter((problem) => !held.has(problem.question));
+  const gold: string[] = [];
+  let tooLong = 0;
   for (const problem of train) {
-    const text = compactGoldText(problem);
+    const text = compactGoldText(task, problem);
     if (E.isLeft(text)) continue;
-    const full = terminalFeedback ? `${text.right}\n${TERMINAL_FEEDBACK}` : text.right;
-    examples.push({ text: full, weightFrom: full.length, weight: 1 });
+    if (text.right.length > maxLength) {
+      tooLong += 1;
+      continue;
+    }
+    gold.push(text.right);
   }
-  console.error(`pretrain: ${examples.length} training texts (${mediumCount} medium), e.g. ${JSON.stringify(examples[0]?.text)}`);
+  const alphabet = [...new Set(gold.join(""))].filter((character) => character !== "\n").join("");
+  const corpus = pretrainingCorpus(gold, { packShare, copyShare, maxLength: Math.min(maxLength * 2, context - 2), taskAlphabet: alphabet, seed });
+  console.error(`pretrain ${taskName}: ${gold.length} gold texts (${tooLong} longer than ${maxLength} left out), windows ${JSON.stringify(corpus.stats)}`);
+  console.error(`e.g. ${JSON.stringify(corpus.texts.slice(0, 3).map((text) => text.text))}`);
 
-  const student = createCheckpoint(createTokenizer(), { seed });
+  const student = createCheckpoint(createTokenizer(), { seed, dModel, layers, heads, context, mlp: 4 * dModel, positions });
   const started = performance.now();
   const result = await trainStudent({
     student,
-    examples,
+    examples: corpus.texts,
     steps,
     batchSize,
     lr,
@@ -145,14 +184,32 @@ async function main(): Promise<void> {
   });
   const trainSeconds = (performance.now() - started) / 1000;
   console.error(`trained ${result.steps} steps in ${trainSeconds.toFixed(0)}s, ${Math.round(result.tokensPerSecond)} tokens/s on ${result.workers} workers, final loss ${result.finalLoss.toFixed(4)}`);
-  const easy = await compactAccuracy(result.student, easyEval);
-  const medium = await compactAccuracy(result.student, mediumEval);
-  console.error(`easy (seen) accuracy ${(easy.accuracy * 100).toFixed(1)}% (well-formed ${(easy.wellFormed * 100).toFixed(1)}%), medium (unseen) ${(medium.accuracy * 100).toFixed(1)}% (well-formed ${(medium.wellFormed * 100).toFixed(1)}%)`);
+
+  // The question after other text: after another problem's solved gold text (a packed window),
+  // and after a copy exercise of random characters.
+  const others = task.generate({ count: evalCount, seed: seed + 2000, difficulty: "easy" });
+  const afterGold = (_problem: Problem, index: number) => {
+    const text = compactGoldText(task, others[index % others.length] as Problem);
+    return E.isRight(text) ? `${text.right}\n` : "";
+  };
+  const copyRandom = createPrng(`pretrain-eval-copy:${seed}`);
+  const copies = easyEval.map(() => copyExercise(copyRandom, alphabet, 48).text);
+  const afterCopy = (_problem: Problem, index: number) => copies[index] as string;
+  const easy = await compactAccuracy(task, result.student, easyEval);
+  const medium = await compactAccuracy(task, result.student, mediumEval);
+  const easyAfterGold = await compactAccuracy(task, result.student, easyEval, { before: afterGold });
+  const easyAfterCopy = await compactAccuracy(task, result.student, easyEval, { before: afterCopy });
+  console.error(
+    `easy (seen) ${percent(easy.accuracy)} (well-formed ${percent(easy.wellFormed)}), medium (unseen) ${percent(medium.accuracy)} (well-formed ${percent(medium.wellFormed)}), ` +
+      `easy after a gold text ${percent(easyAfterGold.accuracy)}, easy after a copy exercise ${percent(easyAfterCopy.accuracy)}`,
+  );
   // Shipped checkpoints carry no optimizer state (it would triple their size).
   const { optimizer: _optimizer, ...shipped } = result.student;
   await saveCheckpoint(out, shipped);
+  const round = (value: number) => Number(value.toFixed(4));
   const metrics = {
     command: `npm run student:pretrain -- ${process.argv.slice(2).join(" ")}`.trim(),
+    task: task.name,
     seed,
     steps: result.steps,
     batchSize,
@@ -160,10 +217,14 @@ async function main(): Promise<void> {
     workers: result.workers,
     trainSeconds: Math.round(trainSeconds),
     tokensPerSecond: Math.round(result.tokensPerSecond),
-    trainingTexts: examples.length,
-    finalLoss: Number(result.finalLoss.toFixed(4)),
+    goldTexts: gold.length,
+    goldLeftOut: tooLong,
+    corpus: corpus.stats,
+    finalLoss: round(result.finalLoss),
     easy: { problems: easyEval.length, seed: seed + 1000, accuracy: easy.accuracy, wellFormed: easy.wellFormed },
     medium: { problems: mediumEval.length, seed: seed + 1000, accuracy: medium.accuracy, wellFormed: medium.wellFormed },
+    easyAfterGoldText: { accuracy: easyAfterGold.accuracy, wellFormed: easyAfterGold.wellFormed },
+    easyAfterCopyExercise: { accuracy: easyAfterCopy.accuracy, wellFormed: easyAfterCopy.wellFormed },
   };
   await writeFile(join(out, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
   console.log(JSON.stringify(metrics));

@@ -52,14 +52,19 @@ export function evaluationSeed(seed: number, problemId: string): number {
 }
 
 /**
- * The answer an attempt written in `format` gives, read from its official form; `null` when the
- * attempt is empty, does not convert, or gives no answer. Never throws.
+ * The answer an attempt written in `format` gives, read as the official evaluation reads it
+ * (`tripost.md` §9, `process_answer`): from its last line alone (the line before it when the last
+ * is a feedback line), in its official form; the other lines need not convert. `null` when the
+ * attempt is empty or its last line gives no answer. Never throws.
  */
-function predictedAnswer(task: Task, format: TrajectoryFormat, problem: Problem, attempt: string): string | null {
-  if (attempt.trim() === "") return null;
+export function predictedAnswer(task: Task, format: TrajectoryFormat, attempt: string): string | null {
+  const lines = attempt.trimEnd().split("\n");
+  let last = lines.at(-1) ?? "";
+  if (last.startsWith(format.feedbackPrefix)) last = lines.at(-2) ?? "";
+  if (last.trim() === "") return null;
   const answer = E.tryCatch(() => {
-    const official = format.toOfficial(problem, attempt);
-    return E.isLeft(official) ? undefined : task.extractAnswer(official.right);
+    const official = format.finalResponse(last);
+    return official === undefined ? undefined : task.extractAnswer(official);
   }, () => undefined);
   return E.isRight(answer) && answer.right !== undefined ? answer.right : null;
 }
@@ -100,7 +105,7 @@ function predictionOf(
   index: number,
   result: SelfImproveResult,
 ): Prediction {
-  const predicted = predictedAnswer(task, format, problem, result.finalAttempt);
+  const predicted = predictedAnswer(task, format, result.finalAttempt);
   const first = result.turns.find((turn) => turn.attempt !== "")?.attempt ?? "";
   const turns: PredictionTurn[] = result.turns.map((turn) =>
     turn.feedbackLine === undefined ? { attempt: turn.attempt } : { attempt: turn.attempt, feedback: turn.feedbackLine }
@@ -113,7 +118,7 @@ function predictionOf(
     predicted,
     correct: isRight(task, predicted, problem.answer),
     selfImproved: result.selfImproved,
-    firstAttemptCorrect: isRight(task, predictedAnswer(task, format, problem, first), problem.answer),
+    firstAttemptCorrect: isRight(task, predictedAnswer(task, format, first), problem.answer),
     end: result.end,
     turns,
     text: outputText(format, problem, result.turns),

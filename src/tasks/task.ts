@@ -57,6 +57,11 @@ export interface CompactFormat {
    * line is no step line (the official cleaning stops at a line without a known header).
    */
   stepKey(line: string): string | undefined;
+  /**
+   * The official `(Final response)` line of a compact answer line (`A:<answer>`), or `undefined`
+   * when `line` is not one: the official evaluation reads the answer from this line alone.
+   */
+  finalResponse(line: string): string | undefined;
 }
 
 /**

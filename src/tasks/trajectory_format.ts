@@ -69,6 +69,12 @@ export interface TrajectoryFormat {
    * without an id, the line itself).
    */
   lineKey(line: string): string | undefined;
+  /**
+   * The official `(Final response)` line of an attempt's last line in this format, or `undefined`
+   * when it is not an answer line (the official format: the line itself); the official evaluation
+   * reads the answer from that line alone (`tripost.md` §9), whatever the attempt's other lines are.
+   */
+  finalResponse(line: string): string | undefined;
   /** The turns of a student's continuation after {@linkcode prompt}, cleaned by the format's rules. */
   parseRollout(problem: Problem, continuation: string): E.Either<FormatError, WrittenTurn[]>;
   /** The whole text: the prompt, then each attempt and its feedback line, with update headers between. */
@@ -171,6 +177,8 @@ export function officialFormat(task: Task): TrajectoryFormat {
     feedbackLine: (verdict) => `Feedback: ${verdict.feedback}`,
     parseFeedback: (line) => parseFeedbackLine(line.replace(/^Feedback:\s*/, "")),
     lineKey: officialLineKey,
+    // The official evaluation reads `the answer is …` on the last line, whatever its header.
+    finalResponse: (line) => line,
     fromOfficial: (_problem, attempt) => E.right(attempt),
     toOfficial: (_problem, attempt) => E.right(attempt),
     parseRollout: (_problem, continuation) =>
@@ -222,6 +230,7 @@ export function compactFormat(task: Task): TrajectoryFormat | undefined {
       return E.isRight(claim) ? claim.right : undefined;
     },
     lineKey: (line) => compactLineKey(compact, line),
+    finalResponse: (line) => compact.finalResponse(line),
     fromOfficial: (problem, attempt) => compact.fromTripost(problem, attempt),
     toOfficial: (problem, attempt) => compact.toTripost(problem, attempt),
     parseRollout: (_problem, continuation) => {

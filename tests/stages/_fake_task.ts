@@ -195,6 +195,7 @@ const compact: CompactFormat = {
     );
   },
   stepKey: (line) => (COMPACT_ADD.test(line) ? line : undefined),
+  finalResponse: (line) => (/^A:-?\d+$/.test(line) ? finalLine(line.slice(2)) : undefined),
 };
 
 /** The gold official rationale of a chain-sum problem. */

@@ -12,7 +12,7 @@ import type { Model } from "../../src/models/model.js";
 import { evaluate, evaluationMetrics, formatMetricsSummary } from "../../src/stages/evaluate.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import type { Task } from "../../src/tasks/task.js";
-import { compactFormat, type TrajectoryFormat } from "../../src/tasks/trajectory_format.js";
+import { compactFormat, officialFormat, type TrajectoryFormat } from "../../src/tasks/trajectory_format.js";
 import { wordSorting } from "../../src/tasks/word_sorting/mod.js";
 import { hash32 } from "../../src/util/prng.js";
 
@@ -373,5 +373,51 @@ describe("evaluate() on gold compact rationales", () => {
     const predictions = await accuracyOf(task, student, items);
     expect(predictions.every((prediction) => prediction.correct)).toBe(true);
     expect(predictions.every((prediction) => !prediction.text.includes(":::"))).toBe(true);
+  });
+});
+
+describe("evaluate() reads the answer as the official evaluation does", () => {
+  const problem: Problem = { id: "p1", task: "multistep_arithmetic", question: "((-5 + 9) * (3 - -2)) =", answer: "20" };
+  const prompt = format.prompt(problem);
+  const table = (entries: Record<string, string>): Model => (request: ModelRequest): Observable<ModelResponse> => {
+    const text = entries["prompt" in request ? request.prompt : ""] ?? "";
+    return from([{ choices: [{ text, finishReason: "stop" }] }]);
+  };
+  const one = async (student: Model, formatOf: TrajectoryFormat = format): Promise<Prediction> =>
+    (await firstValueFrom(from([problem]).pipe(evaluate(student, { task, format: formatOf }), toArray())))[0] as Prediction;
+
+  // Official `process_answer`: `the answer is (.*)\.` on the last line (the second-to-last when the
+  // last is feedback); the other lines are never converted or checked.
+  it("evaluate() scores a right answer line after steps that do not convert to the official format", async () => {
+    const attempt = "-5+9=4\n3--2=5\n(4*5)=20\nA:20";
+    expect(E.isLeft(format.toOfficial(problem, attempt))).toBe(true);
+    const prediction = await one(table({ [prompt]: `${attempt}\nF:ok` }));
+    expect(prediction).toMatchObject({ predicted: "20", correct: true, firstAttemptCorrect: true });
+  });
+
+  // Official `_format_task_output`: the cleaning stops at the first line that is no legal step
+  // (a new `Q:`), so a hallucinated next question does not become part of the attempt.
+  it("evaluate() cuts a hallucinated next compact question after a right answer", async () => {
+    const right = "-5+9=4\n3--2=5\n4*5=20\nA:20";
+    const prediction = await one(table({
+      [prompt]: `${right}\n((1+2)*3)=\n1+2=3\n3*3=9\nA:9`,
+      [`${prompt}${right}\nF:`]: "ok",
+    }));
+    expect(prediction).toMatchObject({ predicted: "20", correct: true, end: "correct" });
+    expect(prediction.turns).toEqual([{ attempt: right, feedback: "F:ok" }]);
+  });
+
+  it("evaluate() cuts a hallucinated next question in the official format", async () => {
+    const officialFormat_ = officialFormat(task);
+    const right = task.solve(problem);
+    const officialPrompt = officialFormat_.prompt(problem);
+    const prediction = await one(
+      table({
+        [officialPrompt]: `${right}\nQ: ((1 + 2) * 3) =\nAnswer: Let's think step by step.\n(1) This equation`,
+        [`${officialPrompt}${right}\nFeedback:`]: " Step (1) to (4) are correct. The final response is also correct.",
+      }),
+      officialFormat_,
+    );
+    expect(prediction).toMatchObject({ predicted: "20", correct: true, end: "correct" });
   });
 });

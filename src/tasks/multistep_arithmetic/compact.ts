@@ -226,15 +226,21 @@ export function parseCompactFeedback(line: string): E.Either<ParseError, Feedbac
   return E.right({ correct: false, errorStep: step, errorSegment: match[2] ?? "" });
 }
 
-const STEP_LINE = /^[0-9+\-*()=]+$/;
+const STEP_LINE = /^[0-9+\-*()][0-9+\-*()=]*$/;
 
 /**
  * The repeat key of a compact step line: the line itself (compact steps carry no id), when it is
- * written in the step alphabet (`0-9 + - * ( ) =`); `undefined` otherwise (a blank line, or a
- * line with a letter or `:`, such as junk after the answer: `:::-1`).
+ * written in the step alphabet (`0-9 + - * ( ) =`) and does not end with `=`; `undefined`
+ * otherwise: a blank line, a line with a letter or `:` (junk after the answer: `:::-1`), or a
+ * question (`((1+2)*3)=`, a hallucinated next problem, which the official cleaning cuts at its `Q:`).
  */
 export function compactStepKey(line: string): string | undefined {
-  return STEP_LINE.test(line) ? line : undefined;
+  return STEP_LINE.test(line) && !line.endsWith("=") ? line : undefined;
+}
+
+/** The official final response of a compact answer line: `A:20` → `(Final response) So the answer is 20.` */
+export function compactFinalResponse(line: string): string | undefined {
+  return line.startsWith("A:") ? `(Final response) So the answer is ${line.slice(2)}.` : undefined;
 }
 
 /** The compact format of multistep arithmetic (see the module notes). */
@@ -245,4 +251,5 @@ export const compactFormat: CompactFormat = {
   renderFeedback: renderCompactFeedback,
   parseFeedback: parseCompactFeedback,
   stepKey: compactStepKey,
+  finalResponse: compactFinalResponse,
 };

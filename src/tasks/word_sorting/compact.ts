@@ -40,6 +40,7 @@ import {
   parseSubpartWords,
   type Relation,
   renderChain,
+  renderFinal,
   renderGroups,
   renderMaps,
   renderRationale,
@@ -302,6 +303,12 @@ export function compactStepKey(line: string): string | undefined {
   return STEP_HEADER.exec(line)?.[1];
 }
 
+/** The official final response of a compact answer line: `A:a b` → `(Final response) So the answer is: a b.` */
+export function compactFinalResponse(line: string): string | undefined {
+  const final = COMPACT_FINAL.exec(line);
+  return final === null ? undefined : renderFinal(final[1] as string);
+}
+
 /** The compact prompt: `Q:<words>\n`. */
 export function compactPrompt(problem: Problem): string {
   const words = wordsOfQuestion(problem.question) ?? [];
@@ -328,4 +335,5 @@ export const wordSortingCompact: CompactFormat = {
   renderFeedback: renderCompactFeedback,
   parseFeedback: parseCompactFeedback,
   stepKey: compactStepKey,
+  finalResponse: compactFinalResponse,
 };

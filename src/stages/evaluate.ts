@@ -25,7 +25,10 @@ export interface EvaluateOptions {
   readonly format: TrajectoryFormat;
   /** Tokens per generation. @default {512} */
   readonly maxTokens?: number;
-  /** Generations per problem (the official `num_attempts`). @default {10} */
+  /**
+   * Generations per problem, the first included. @default {3}: the official loop's effective
+   * limit (see `SelfImproveOptions.maxGenerations`).
+   */
   readonly maxGenerations?: number;
   /** Plain continuations in a row (the official `num_continue_generation`). @default {3} */
   readonly maxContinuations?: number;
@@ -165,7 +168,7 @@ export function evaluate(student: Model, options: EvaluateOptions): OperatorFunc
     task,
     format,
     maxTokens = 512,
-    maxGenerations = 10,
+    maxGenerations = 3,
     maxContinuations = 3,
     invalidFeedback = "stop",
     seed = 0,

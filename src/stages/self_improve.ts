@@ -20,7 +20,13 @@ export interface SelfImproveOptions {
   readonly temperature?: number;
   /** Tokens per generation. @default {512} */
   readonly maxTokens?: number;
-  /** Generations in all (the official `num_attempts`). @default {10} */
+  /**
+   * Generations in all, the first included. @default {3}: the official loop's effective limit
+   * (`models/self_improve/base.py`, `generate_until_done_batched`): its `num_attempts` (10) never
+   * binds, as each generation subtracts one from the attempt count before adding one, while
+   * `num_continue_generation` counts every generation after the first (a re-prompt for feedback
+   * is a "continue" action too) and forces the end at 3 — the first generation and two more.
+   */
   readonly maxGenerations?: number;
   /** Plain continuations in a row (the official `num_continue_generation`). @default {3} */
   readonly maxContinuations?: number;
@@ -178,7 +184,7 @@ export function selfImprove(
   problem: Problem,
   options: SelfImproveOptions = {},
 ): Observable<SelfImproveResult> {
-  const { temperature = 0, maxTokens = 512, maxGenerations = 10, maxContinuations = 3, seed, invalidFeedback = "continue" } = options;
+  const { temperature = 0, maxTokens = 512, maxGenerations = 3, maxContinuations = 3, seed, invalidFeedback = "continue" } = options;
   for (const [name, value, least] of [["maxTokens", maxTokens, 1], ["maxGenerations", maxGenerations, 1], ["maxContinuations", maxContinuations, 0]] as const) {
     if (!Number.isInteger(value) || value < least) {
       throw new RangeError(

@@ -158,6 +158,20 @@ describe("selfImprove()", () => {
     expect(student.requests).toHaveLength(2);
   });
 
+  // Official `generate_until_done_batched`: the attempt count never grows (minus one before each
+  // generation, plus one after), so `num_attempts` = 10 never binds; `num_continue_generation`
+  // counts every generation after the first, re-prompts for feedback included, and ends the loop
+  // at 3. So by default three generations in all: attempt, feedback + update, feedback.
+  it("selfImprove() stops after three generations by default, as the official loop does", async () => {
+    const student = scriptedModel({
+      [P]: { text: WRONG },
+      [`${P}${WRONG}\nF:`]: { text: `3:3--2=1\n${WRONG}` },
+    });
+    const result = await firstValueFrom(selfImprove(student, compact, problem));
+    expect(student.requests).toHaveLength(3);
+    expect(result).toMatchObject({ end: "limit", generations: 3, finalAttempt: WRONG });
+  });
+
   it("selfImprove() ends after `maxContinuations` plain continuations in a row", async () => {
     const student = scriptedModel({
       [P]: { text: "-5+9=4", finishReason: "length" },

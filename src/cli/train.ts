@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { DEFAULT_CONFIG } from "../codecs/config.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { InputError, UsageError } from "../errors.js";
 import { describeCheckpointError, loadCheckpoint, saveCheckpoint } from "../models/student/checkpoint.js";
@@ -34,6 +35,13 @@ export function embeddedPath(io: CliIo, spec: string, flag: string): string {
   return resolve(io.cwd, spec.slice("embedded:".length));
 }
 
+/**
+ * The peak learning rate of `tripost train` when `--lr` is not given: the one `tripost run`
+ * replays with (`training.learningRate`), so that training a collection's `train.jsonl` by hand
+ * does what the loop's replay does. (The trainer's own default, 3e-3, is pretraining's rate.)
+ */
+export const TRAIN_DEFAULT_LR = DEFAULT_CONFIG.training.learningRate;
+
 /** `tripost train`: weighted training of the embedded student, continuing from a checkpoint. */
 export const trainCommand: Command = {
   name: "train",
@@ -47,7 +55,7 @@ export const trainCommand: Command = {
     epochs: { type: "number", description: "passes over the data", placeholder: "E", min: 0, defaultText: "1" },
     steps: { type: "number", description: "optimizer steps (overrides --epochs)", placeholder: "N", integer: true, min: 1 },
     "batch-size": { type: "number", description: "examples per step", placeholder: "N", integer: true, min: 1, defaultText: "32" },
-    lr: { type: "number", description: "peak learning rate", placeholder: "LR", defaultText: "0.003" },
+    lr: { type: "number", description: "peak learning rate (run's replay rate)", placeholder: "LR", defaultText: String(TRAIN_DEFAULT_LR) },
     workers: { type: "number", description: "worker threads (0 = this thread)", placeholder: "N", integer: true, min: 0, defaultText: "2" },
     seed: { type: "number", description: "seed of the shuffling", placeholder: "S", integer: true, defaultText: "0" },
     quiet: { type: "boolean", description: "no progress output" },
@@ -65,7 +73,7 @@ export const trainCommand: Command = {
     const epochs = numberFlag(args.flags, "epochs") ?? 1;
     const steps = numberFlag(args.flags, "steps") ?? Math.max(1, Math.ceil((epochs * examples.length) / batchSize));
     const weight = numberFlag(args.flags, "weight");
-    const lr = numberFlag(args.flags, "lr");
+    const lr = numberFlag(args.flags, "lr") ?? TRAIN_DEFAULT_LR;
     const workers = numberFlag(args.flags, "workers");
     let done = 0;
     const progress = createProgress(io, "train", { quiet: booleanFlag(args.flags, "quiet") });
@@ -76,7 +84,7 @@ export const trainCommand: Command = {
       batchSize,
       seed: numberFlag(args.flags, "seed") ?? 0,
       ...(weight === undefined ? {} : { weight }),
-      ...(lr === undefined ? {} : { lr }),
+      lr,
       ...(workers === undefined ? {} : { workers }),
       log: (entry) => progress.update(++done, steps, `loss ${entry.loss.toFixed(3)}`),
     });

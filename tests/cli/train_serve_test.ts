@@ -1,10 +1,12 @@
 import { Agent, request } from "undici";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIG } from "../../src/codecs/config.js";
 import { createServeCommand } from "../../src/cli/serve.js";
+import { TRAIN_DEFAULT_LR } from "../../src/cli/train.js";
 import { parseArgs } from "../../src/cli/_args.js";
 import type { CliIo } from "../../src/cli/_command.js";
 import { runCli } from "../_helpers/cli_io.js";
@@ -29,6 +31,21 @@ describe("tripost train", () => {
     const again = await runCli(args, { cwd: directory });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+  });
+
+  // `tripost run` replays at `training.learningRate` (3e-4); `tripost train` without `--lr`
+  // trains at that rate too, not at the trainer's pretraining default (3e-3).
+  it("trains at run's replay learning rate by default", async () => {
+    expect(TRAIN_DEFAULT_LR).toBe(DEFAULT_CONFIG.training.learningRate);
+    expect(TRAIN_DEFAULT_LR).toBe(3e-4);
+    const directory = mkdtempSync(join(tmpdir(), "tripost-train-"));
+    const example = { id: "b", kind: "gold", text: "((2+2)*(1+1))=\n2+2=4\n1+1=2\n4*2=8\nA:8\nF:ok", weightFrom: 0, weight: 1 };
+    writeFileSync(join(directory, "train.jsonl"), JSON.stringify(example));
+    const args = ["train", "--student", `embedded:${join(process.cwd(), M0)}`, "--data", "train.jsonl", "--out", "m1", "--steps", "1", "--batch-size", "1", "--workers", "0", "--quiet"];
+    const result = await runCli(args, { cwd: directory });
+    expect(result.code).toBe(0);
+    const log = readFileSync(join(directory, "m1", "training_log.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { lr: number });
+    expect(log.at(-1)?.lr).toBeCloseTo(3e-4, 10);
   });
 
   it("names the file, line and field of a bad example", async () => {

@@ -50,7 +50,8 @@ import {
   type WordSortingStep,
 } from "./rationale.js";
 
-const NUMBER = "0|[1-9][0-9]{0,5}";
+/** A letter's number; negative for `'`, `&`, `-` (`p's=\'-57`, see `rationale.ts`). */
+const NUMBER = "0|-?[1-9][0-9]{0,5}";
 const ID = "\\d+(?:\\.\\d+)*";
 const COMPACT_MAP = new RegExp(`^(${WORD_PATTERN})=([a-z&'-]?)(${NUMBER})$`);
 const COMPACT_WORD = new RegExp(`^${WORD_PATTERN}$`);
@@ -203,7 +204,7 @@ export function parseCompactRationale(text: string): E.Either<ParseError, WordSo
 const HEAD = /^now sort this subpart \[(.*)\] by looking at their ([a-z-]+) letters$/;
 const SUBPART_SEGMENT = /^\[(.*)\]$/;
 const COMPACT_HEAD = /^S([1-9][0-9]?)\[(.*)\]$/;
-const NUMBER_ONLY = /^\(\d+\)$/;
+const NUMBER_ONLY = /^\(-?\d+\)$/;
 
 function encodeSegmentTyped(segment: string): string | undefined {
   if (NUMBER_ONLY.test(segment)) return segment;
@@ -327,7 +328,16 @@ export function compactPrompt(problem: Problem): string {
 export const wordSortingCompact: CompactFormat = {
   prompt: compactPrompt,
   fromTripost(_problem, attempt) {
-    return E.map(renderCompactRationale)(parseRationale(attempt));
+    const parsed = parseRationale(attempt);
+    if (E.isRight(parsed)) {
+      // `w=-57` reads as the letter `-` and 57: a map with no letter and a negative number (never
+      // a right one) has no compact form.
+      const at = parsed.right.steps.findIndex((step) =>
+        (step.kind === "letters" || step.kind === "subpart") && step.maps.some((map) => map.letter === "" && map.value < 0)
+      );
+      if (at >= 0) return failure(at + 1, "Cannot write a letter map with no letter and a negative number in compact form");
+    }
+    return E.map(renderCompactRationale)(parsed);
   },
   toTripost(_problem, attempt) {
     return E.map(renderRationale)(parseCompactRationale(attempt));

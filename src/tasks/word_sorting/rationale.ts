@@ -98,7 +98,11 @@ export interface StepNode {
 /** Which words a line may quote: a lowercase letter, then letters, `&`, `'` or `-`. */
 export const WORD_PATTERN = "[a-z][a-z&'-]*";
 const LETTER_PATTERN = "[a-z&'-]?";
-const NUMBER_PATTERN = "0|[1-9][0-9]{0,5}";
+/**
+ * A letter's number, `ord(c) - 96` as the official solver writes it: negative for the characters
+ * before `a` that BIG-Bench words hold (`'` is -57, `&` -58, `-` -51), as in `"p's"="'" (-57)`.
+ */
+const NUMBER_PATTERN = "0|-?[1-9][0-9]{0,5}";
 const ID_PATTERN = "\\d+(?:\\.\\d+)*";
 
 const WORD = new RegExp(`^${WORD_PATTERN}$`);

@@ -163,3 +163,31 @@ describe("critiqueWordSorting()", () => {
     expect(E.isLeft(verdict) || typeof verdict.right.feedback === "string").toBe(true);
   });
 });
+
+/** Words with apostrophes, BIG-Bench style (`she'll`, `p's`), none a prefix of another. */
+const apostropheWordsArbitrary = fc
+  .uniqueArray(fc.stringMatching(/^[a-z][a-z']{0,6}$/), { minLength: 2, maxLength: 8 })
+  .filter((words) => words.some((word) => word.includes("'")))
+  .filter((words) => words.every((word) => words.every((other) => other === word || !other.startsWith(word))));
+
+describe("critiqueWordSorting() on words with apostrophes", () => {
+  // The official solver numbers a character `ord(c) - ord('a') + 1` (`'` → -57) and the official
+  // verifier reads the number with `int(...)`, so it judges such gold rationales correct.
+  it("judges a gold rationale with `she'll` and `p's` correct", () => {
+    const problem = wordSortingProblem("apostrophes", ["she'll", "shell", "p's", "ps", "apple"], "seen");
+    const gold = wordSorting.solve(problem);
+    expect(gold).toContain('"p\'s"="\'" (-57), "ps"="s" (19)');
+    expect(gold).toContain('"she\'ll"="\'" (-57), "shell"="l" (12)');
+    expect(critiqueWordSorting(problem, gold)).toEqual(E.right(expect.objectContaining({ correct: true })));
+  });
+
+  test.prop([apostropheWordsArbitrary])("judges every gold rationale correct, and the compact form round-trips it", (words) => {
+    const problem = wordSortingProblem("apostrophes", words, "seen");
+    const gold = solveWords(words);
+    const verdict = critiqueWordSorting(problem, gold);
+    expect(E.isRight(verdict) && verdict.right.correct).toBe(true);
+    const compact = wordSorting.compact!.fromTripost(problem, gold);
+    expect(E.isRight(compact)).toBe(true);
+    if (E.isRight(compact)) expect(wordSorting.compact!.toTripost(problem, compact.right)).toEqual(E.right(gold));
+  });
+});

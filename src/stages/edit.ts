@@ -35,7 +35,6 @@ import {
   feedbackProgressed,
   findEditPoint,
   hasCorrectAnswer,
-  isAlreadyCorrect,
   isParsableAttempt,
   officialFeedbackOf,
   readRollout,
@@ -231,11 +230,21 @@ function editOne(context: Context, rollout: Rollout): Flow<EditedTrajectory> {
     };
   };
 
-  // Rule 2: already correct — kept as it is; the terminal feedback is added when the last
-  // attempt has none. The student's intermediate feedback is not checked.
-  if (isAlreadyCorrect(task, problem, last.official)) {
+  // Rule 2: already correct — kept as it is; the student's intermediate feedback is not checked.
+  // The official check runs on the prediction's text, whose last line is the student's feedback
+  // when it wrote an error feedback on its last attempt (the official inference strips only a
+  // terminal "correct" one): `has_valid_content` reads that line too (see `alreadyCorrectText`).
+  const lastIndex = turns.length - 1;
+  const trailingClaim = claims[lastIndex];
+  const trailingFeedback = last.written.feedbackLine !== undefined && trailingClaim?.correct !== true;
+  const checkedText = trailingFeedback
+    ? alreadyCorrectText(last.official, studentTurn(last, lastIndex).feedback)
+    : last.official;
+  if (hasCorrectAnswer(task, problem, last.official) && task.hasValidContent(checkedText, problem.answer, problem)) {
     const kept = turns.map((turn, index) => {
-      if (turn.written.feedbackLine !== undefined) return studentTurn(turn, index);
+      // `_add_last_feedback`: a last feedback line is kept; a terminal "correct" one the student
+      // wrote is what the official inference strips, so the terminal feedback replaces it.
+      if (turn.written.feedbackLine !== undefined && (index < lastIndex || trailingFeedback)) return studentTurn(turn, index);
       const verdict = terminalVerdict(turn.official);
       return {
         attempt: turn.official,
@@ -303,6 +312,21 @@ function editOne(context: Context, rollout: Rollout): Flow<EditedTrajectory> {
       return done(E.right(trajectory("edited", [...kept, editedTurn, ...updates])));
     });
   }));
+}
+
+/**
+ * The text the official editor runs `has_valid_content` on for a correct last attempt followed by
+ * the student's own (error) feedback: the attempt, then that feedback line. The official rollout
+ * keeps such a line as the prediction's last line (`SelfImprove_GPT_QA` strips only a terminal
+ * "…also correct" line), and `LLMEditor.edit` checks the whole prediction, so:
+ * - multistep arithmetic (and date understanding) read the last two lines, the final response and
+ *   the feedback, and fail; the rollout goes to `_edit_single`, where FBK finds no error on the
+ *   correct attempt and the sample is dropped (`expert-judged-correct`);
+ * - word sorting (and, when the option's tokens are on the final response line, logical
+ *   deduction) pass, and `_add_last_feedback` keeps the prediction with that feedback line.
+ */
+export function alreadyCorrectText(attempt: string, feedback: string): string {
+  return `${attempt}\nFeedback: ${feedback}`;
 }
 
 interface Update {

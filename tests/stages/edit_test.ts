@@ -10,7 +10,10 @@ import { edit, type EditedTrajectory, type EditOptions, type Rollout, toTrajecto
 import type { Expert } from "../../src/stages/expert.js";
 import { scriptedExpert } from "../../src/stages/expert.js";
 import { correctFeedback, isCorrectFeedback } from "../../src/tasks/feedback.js";
+import type { Problem } from "../../src/codecs/problem.js";
+import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { compactFormat, officialFormat } from "../../src/tasks/trajectory_format.js";
+import { wordSorting, wordSortingProblem } from "../../src/tasks/word_sorting/mod.js";
 import { errorVerdict, expertError, fakeExpert } from "./_experts.js";
 import { addLine, fakeTask, finalLine, sumProblem } from "./_fake_task.js";
 import { rolloutOf, rolloutShape } from "./_rollouts.js";
@@ -117,6 +120,46 @@ describe("edit() rule 2: already correct", () => {
     const lucky = [addLine(1, 3, 5, 8), addLine(2, 8, -2, 7), finalLine(6)].join("\n");
     const trajectory = await kept(lucky);
     expect(trajectory.outcome).toBe("edited");
+  });
+});
+
+describe("edit() rule 2: a correct last attempt followed by the student's own feedback", () => {
+  // The official inference strips a terminal "…also correct" line from the prediction, but keeps
+  // an error feedback the student wrote on its last attempt as the prediction's last line; the
+  // official editor runs `has_valid_content` on the whole prediction, that line included.
+  const msaProblem: Problem = { id: "m1", task: "multistep_arithmetic", question: "((-5 + 9) * (3 - -2)) =", answer: "20" };
+  const msaRight = "-5+9=4\n3--2=5\n4*5=20\nA:20";
+  const editMsa = (continuation: string) =>
+    firstValueFrom(from([{ problem: msaProblem, iteration: 1, continuation }]).pipe(
+      edit(scriptedExpert(multistepArithmetic), { task: multistepArithmetic, format: compactFormat(multistepArithmetic)! }),
+    ));
+
+  it("drops a multistep arithmetic sample: has_valid_content reads the feedback line, FBK finds no error", async () => {
+    const result = await editMsa(`${msaRight}\nF:3:3--2=1`);
+    expect(E.isLeft(result) && result.left.type).toBe("expert-judged-correct");
+  });
+
+  it("keeps a correct multistep arithmetic attempt whose feedback line is the terminal one, with the terminal feedback", async () => {
+    const result = await editMsa(`${msaRight}\nF:ok`);
+    expect(E.isRight(result) && result.right.outcome).toBe("original");
+    expect(E.isRight(result) && result.right.turns.map((turn) => [turn.written.feedbackLine, turn.by.feedback])).toEqual([["F:ok", "expert"]]);
+  });
+
+  it("keeps a word sorting sample as it is, with the student's feedback line (_add_last_feedback adds none)", async () => {
+    const wsProblem = wordSortingProblem("w1", ["cosh", "every", "coterie"], "seen");
+    const wsFormat = compactFormat(wordSorting)!;
+    const gold = E.getOrElse((): string => "")(wsFormat.fromOfficial(wsProblem, wordSorting.solve(wsProblem)));
+    const line = "F:1:cosh=c3";
+    const result = await firstValueFrom(from([{ problem: wsProblem, iteration: 1, continuation: `${gold}\n${line}` }]).pipe(
+      edit(silentExpert, { task: wordSorting, format: wsFormat }),
+    ));
+    expect(E.isRight(result) && result.right.outcome).toBe("original");
+    expect(E.isRight(result) && result.right.turns.map((turn) => [turn.written.feedbackLine, turn.by.feedback])).toEqual([[line, "student"]]);
+  });
+
+  it("replaces a terminal feedback the student wrote with the official terminal line", async () => {
+    const trajectory = await kept(`${CORRECT}\nFeedback: All steps are fine. The final response is also correct.`, silentExpert);
+    expect(trajectory.turns.map((turn) => [turn.feedback, turn.by.feedback])).toEqual([[correctFeedback("2"), "expert"]]);
   });
 });
 

@@ -228,6 +228,7 @@ function externalTrainerStep(io: CliIo, config: ResolvedRunConfig, outDir: strin
     reload: reloaderOf(io, config),
     runDirectory: outDir,
     seed: config.seed,
+    training: config.training,
     format: config.student.format,
     env: io.env,
     cwd: io.cwd,

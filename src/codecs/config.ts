@@ -366,7 +366,37 @@ export const PassesConfig = strict("PassesConfig", {}, {
 });
 export type PassesConfig = t.TypeOf<typeof PassesConfig>;
 
-/** Training of the embedded student. */
+/** `true` or `false`. */
+const Flag = refined("Flag", "true or false", (input): input is boolean => typeof input === "boolean");
+
+/** A finite number from 0 to 1 (a share). */
+const Fraction = refined(
+  "Fraction",
+  "a number from 0 to 1",
+  (input): input is number => isFiniteNumber(input) && input >= 0 && input <= 1,
+);
+
+/**
+ * Where each iteration's training starts (`tripost.md` §1): `"previous"`, the previous
+ * iteration's model (the official loop), or `"m0"`, the starting student M0 again, on that
+ * iteration's data.
+ */
+export const TrainingInit = oneOf("TrainingInit", ["previous", "m0"] as const);
+export type TrainingInit = t.TypeOf<typeof TrainingInit>;
+
+/**
+ * Adam's state at the start of each training: `"carry"`, the state of the checkpoint training
+ * starts from (the previous iteration's, none for a fresh M0), or `"fresh"`, a new one every
+ * time (the official trainer deletes its optimizer states, `tripost.md` §7.2).
+ */
+export const OptimizerStateSetting = oneOf("OptimizerStateSetting", ["fresh", "carry"] as const);
+export type OptimizerStateSetting = t.TypeOf<typeof OptimizerStateSetting>;
+
+/**
+ * Training of the student: the embedded trainer's settings (`epochs` … `minLrRatio`), the same
+ * for TriPosT and the baselines; `maskFirstAttempt`, `init` and the schedule also reach an
+ * external trainer (its data, `{base}`, and the `{mask_first_attempt}` … placeholders).
+ */
 export const TrainingConfig = strict("TrainingConfig", {}, {
   epochs: PositiveInteger,
   batchSize: PositiveInteger,
@@ -375,6 +405,20 @@ export const TrainingConfig = strict("TrainingConfig", {}, {
   workers: NonNegativeInteger,
   /** Optimizer steps; overrides `epochs`. */
   steps: PositiveInteger,
+  /**
+   * No loss on the question and the attempt before the first feedback line of the improvement
+   * and terminal examples (the official `mask_before_att_start_text=True`; gold and correct
+   * examples keep their loss everywhere).
+   */
+  maskFirstAttempt: Flag,
+  /** Where each iteration's training starts. */
+  init: TrainingInit,
+  /** Adam's state at the start of each training. */
+  optimizerState: OptimizerStateSetting,
+  /** Linear warm-up, as a share of each training's steps. */
+  warmup: Fraction,
+  /** The floor of the cosine decay, as a share of the learning rate. */
+  minLrRatio: Fraction,
 });
 export type TrainingConfig = t.TypeOf<typeof TrainingConfig>;
 
@@ -385,10 +429,26 @@ export type ExportTarget = t.TypeOf<typeof ExportTarget>;
 /**
  * The placeholders of an external trainer's command, `{name}` in an argument: the exported file
  * (`data`), the output directory (`out`), the iteration (`iteration`), the model the iteration
- * starts from (`base`), the run directory (`run`), the run's seed (`seed`) and the export format
- * (`export`). Each is also passed as the environment variable `TRIPOST_<NAME>`.
+ * starts from (`base`), the run directory (`run`), the run's seed (`seed`), the export format
+ * (`export`), and the `training` settings a trainer applies itself: `mask_first_attempt`
+ * (`true`/`false`), `init` (`previous`/`m0`, already applied to `base`), `optimizer_state`
+ * (`fresh`/`carry`), `warmup` and `min_lr_ratio` (shares). Each is also passed as the
+ * environment variable `TRIPOST_<NAME>`.
  */
-export const TRAINER_PLACEHOLDERS = ["data", "out", "iteration", "base", "run", "seed", "export"] as const;
+export const TRAINER_PLACEHOLDERS = [
+  "data",
+  "out",
+  "iteration",
+  "base",
+  "run",
+  "seed",
+  "export",
+  "mask_first_attempt",
+  "init",
+  "optimizer_state",
+  "warmup",
+  "min_lr_ratio",
+] as const;
 
 const PLACEHOLDER_PATTERN = /\{([a-z_]+)\}/g;
 
@@ -631,6 +691,11 @@ export interface ResolvedRunConfig {
     readonly learningRate: number;
     readonly workers: number;
     readonly steps?: number;
+    readonly maskFirstAttempt: boolean;
+    readonly init: TrainingInit;
+    readonly optimizerState: OptimizerStateSetting;
+    readonly warmup: number;
+    readonly minLrRatio: number;
   };
   readonly baselines: readonly BaselineName[];
   /** An external trainer instead of the embedded one. */
@@ -749,6 +814,11 @@ export function resolveConfig(config: RunConfig): ResolvedRunConfig {
     learningRate: config.training?.learningRate ?? DEFAULT_CONFIG.training.learningRate,
     workers: config.training?.workers ?? DEFAULT_CONFIG.training.workers,
     ...(config.training?.steps === undefined ? {} : { steps: config.training.steps }),
+    maskFirstAttempt: config.training?.maskFirstAttempt ?? DEFAULT_CONFIG.training.maskFirstAttempt,
+    init: config.training?.init ?? DEFAULT_CONFIG.training.init,
+    optimizerState: config.training?.optimizerState ?? DEFAULT_CONFIG.training.optimizerState,
+    warmup: config.training?.warmup ?? DEFAULT_CONFIG.training.warmup,
+    minLrRatio: config.training?.minLrRatio ?? DEFAULT_CONFIG.training.minLrRatio,
   };
   return {
     task,
@@ -799,7 +869,9 @@ function resolveTrainer(trainer: TrainerConfig, embedded: boolean): ResolvedTrai
  * (seed 0), tested on 100 easy `seen` and 100 medium `unseen` problems (seed 1001);
  * 2 iterations; r = 1.5, w = 1.5; 5 IMP updates; temperatures 1.0 (rollout), 1.2 (LMSI),
  * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples; training 4 epochs,
- * batch 32, learning rate 1e-3, 2 workers; both baselines; seed 0; 16 problems in flight.
+ * batch 32, learning rate 3e-4, 2 workers, loss on the first attempt too, each iteration from the
+ * previous model with its Adam state, 10% warm-up, decay to 10% of the learning rate; both
+ * baselines; seed 0; 16 problems in flight.
  */
 export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
   task: "multistep_arithmetic",
@@ -819,7 +891,17 @@ export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
   temperatures: { rollout: 1, lmsi: 1.2, eval: 0 },
   maxTokens: { rollout: EMBEDDED_MAX_TOKENS, eval: EMBEDDED_MAX_TOKENS },
   passes: { maxDataLength: 150, maxPasses: 5 },
-  training: { epochs: 4, batchSize: 32, learningRate: 3e-4, workers: 2 },
+  training: {
+    epochs: 4,
+    batchSize: 32,
+    learningRate: 3e-4,
+    workers: 2,
+    maskFirstAttempt: false,
+    init: "previous",
+    optimizerState: "carry",
+    warmup: 0.1,
+    minLrRatio: 0.1,
+  },
   baselines: ["ft-rationale", "lmsi"],
   seed: 0,
   concurrency: 16,

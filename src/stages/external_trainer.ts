@@ -2,8 +2,9 @@
  * External trainers in the TriPosT loop (README "External trainers"): after an iteration's
  * collection, its training set is exported in the format the trainer reads
  * (`iteration-t/train.<format>.jsonl`), the user's command runs (an argv array, no shell) with
- * `{data}`, `{out}`, `{iteration}`, `{base}`, `{run}`, `{seed}` and `{export}` substituted and
- * the same values in `TRIPOST_DATA`, `TRIPOST_OUT`, … , and its output directory
+ * `{data}`, `{out}`, `{iteration}`, `{base}`, `{run}`, `{seed}`, `{export}` and the `training`
+ * settings (`{mask_first_attempt}`, `{init}`, `{optimizer_state}`, `{warmup}`, `{min_lr_ratio}`)
+ * substituted and the same values in `TRIPOST_DATA`, `TRIPOST_OUT`, … , and its output directory
  * (`iteration-t/model/`) becomes the next student through a {@linkcode Reloader}: the checkpoint
  * of an embedded student, a LoRA adapter loaded into a vLLM server under one stable name, a new
  * served model name, or the same name.
@@ -20,8 +21,8 @@ import * as E from "fp-ts/lib/Either.js";
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { ExportTarget, ResolvedTrainer } from "../codecs/config.js";
-import { TRAINER_PLACEHOLDERS } from "../codecs/config.js";
+import type { ExportTarget, ResolvedRunConfig, ResolvedTrainer } from "../codecs/config.js";
+import { DEFAULT_CONFIG, TRAINER_PLACEHOLDERS } from "../codecs/config.js";
 import type { TrainingExample } from "../codecs/training_example.js";
 import { RunError } from "../errors.js";
 import type { ExportTextFormat } from "../exports/_split.js";
@@ -324,6 +325,12 @@ export interface ExternalTrainingRequest {
   readonly iteration: number;
   /** The student the iteration collected with (checkpoint path or served model name). */
   readonly from: string;
+  /**
+   * The student training starts from (`{base}`), when it is not the previous iteration's output:
+   * M0 under `training.init: "m0"`.
+   * @default {the previous iteration's output; `from` in the first iteration}
+   */
+  readonly base?: string;
   readonly examples: readonly TrainingExample[];
   /** The iteration folder. */
   readonly directory: string;
@@ -334,9 +341,37 @@ export interface ExternalTrainingRequest {
 /** Trains and reloads the student of one iteration; resolves to the next student reference. */
 export type ExternalTrainingStep = (request: ExternalTrainingRequest) => Promise<string>;
 
+/** The `training` settings an external trainer is told of (its placeholders). */
+export type TrainerTrainingSettings = Pick<ResolvedRunConfig["training"], "maskFirstAttempt" | "init" | "optimizerState" | "warmup" | "minLrRatio">;
+
+/**
+ * The placeholder values of the `training` settings: `mask_first_attempt` (`true`/`false`),
+ * `init`, `optimizer_state`, `warmup` and `min_lr_ratio` as written in the config.
+ *
+ * @example
+ * ```ts
+ * assertEquals(trainingValues(DEFAULT_CONFIG.training).mask_first_attempt, "false");
+ * ```
+ */
+export function trainingValues(training: TrainerTrainingSettings): Pick<TrainerValues, "mask_first_attempt" | "init" | "optimizer_state" | "warmup" | "min_lr_ratio"> {
+  return {
+    mask_first_attempt: String(training.maskFirstAttempt),
+    init: training.init,
+    optimizer_state: training.optimizerState,
+    warmup: String(training.warmup),
+    min_lr_ratio: String(training.minLrRatio),
+  };
+}
+
 /** Options for {@linkcode externalTrainer}. */
 export interface ExternalTrainerOptions {
   readonly trainer: ResolvedTrainer;
+  /**
+   * The run's `training` settings, passed on as placeholders (`maskFirstAttempt` is also in the
+   * exported data, and `init` in `{base}`, which the loop sets).
+   * @default {DEFAULT_CONFIG.training}
+   */
+  readonly training?: TrainerTrainingSettings;
   /** Makes the output the student. */
   readonly reload: Reloader;
   /** The run directory (`{run}`). */
@@ -373,16 +408,17 @@ function describeExit(exit: TrainerExit, timeoutMs: number | undefined): string 
 /**
  * The loop step of an external trainer: export, run the command, record it, reload. The
  * `{base}` of iteration 1 is the starting student (a checkpoint path, or the served model name);
- * of a later iteration, the previous iteration's output directory.
+ * of a later iteration, the previous iteration's output directory, or the request's `base`
+ * (M0 under `training.init: "m0"`).
  *
  * @throws {RunError} when the export fails, the command cannot start, ends in failure or writes
  * nothing, or the reload fails
  */
 export function externalTrainer(options: ExternalTrainerOptions): ExternalTrainingStep {
-  const { trainer, reload, runDirectory, seed, format, env = process.env, cwd = process.cwd(), output, onEvent } = options;
+  const { trainer, reload, runDirectory, seed, format, env = process.env, cwd = process.cwd(), output, onEvent, training = DEFAULT_CONFIG.training } = options;
   const workingDirectory = resolve(cwd, trainer.cwd ?? ".");
   let previousOut: string | undefined;
-  return async ({ iteration, from, examples, directory, resume }) => {
+  return async ({ iteration, from, base, examples, directory, resume }) => {
     const out = join(directory, TRAINER_OUT_DIRECTORY);
     const donePath = join(directory, TRAINER_DONE_FILE);
     const recorded = resume ? readDone(donePath) : undefined;
@@ -398,10 +434,11 @@ export function externalTrainer(options: ExternalTrainerOptions): ExternalTraini
       data,
       out,
       iteration: String(iteration),
-      base: previousOut ?? from,
+      base: base ?? previousOut ?? from,
       run: runDirectory,
       seed: String(seed),
       export: trainer.export,
+      ...trainingValues(training),
     };
     const argv = trainer.command.map((argument) => substitute(argument, values));
     rmSync(donePath, { force: true });

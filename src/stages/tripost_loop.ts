@@ -1,10 +1,10 @@
 /**
  * The TriPosT loop (`tripost.md` §1): for each iteration, collect data with the current student
  * (interactive editing, post-processing), train the student on that iteration's data only,
- * continuing from its previous checkpoint ("replay"), and evaluate it with self-improvement
- * inference. The baselines run in the same loop at equal training steps: `ft-rationale`
- * (continued training on gold rationales) and `lmsi` (self-training on the student's own correct
- * samples).
+ * continuing from its previous checkpoint ("replay"; or from M0 with `training.init: "m0"`), and
+ * evaluate it with self-improvement inference. The baselines run in the same loop at equal
+ * training steps and with the same `training` settings: `ft-rationale` (continued training on
+ * gold rationales) and `lmsi` (self-training on the student's own correct samples).
  *
  * Every artifact lands in the run directory, written atomically; a run started again with
  * `resume` skips what is complete and serves completed model calls from the journals, so a
@@ -297,14 +297,20 @@ export async function runTriPosT(
     }
   }
 
+  /**
+   * Trains `method`'s student of `iteration` with the config's `training` settings, the same for
+   * TriPosT and the baselines: from `previous` (its last checkpoint) or M0 (`init: "m0"`), with
+   * the starting checkpoint's Adam state (`optimizerState: "carry"`) or a new one (`"fresh"`).
+   */
   async function train(
     method: MethodName,
     iteration: number,
-    from: string,
+    previous: string,
     examples: readonly TrainingExample[],
     steps: number,
     directory: string,
   ): Promise<string> {
+    const from = config.training.init === "m0" ? dependencies.initialCheckpoint : previous;
     const checkpoint = join(directory, "checkpoint");
     if (resume && existsSync(join(checkpoint, "weights.bin"))) {
       onEvent?.({ type: "step-skip", method, iteration, step: "train" });
@@ -322,9 +328,13 @@ export async function runTriPosT(
       steps,
       batchSize: config.training.batchSize,
       lr: config.training.learningRate,
+      warmup: Math.round(steps * config.training.warmup),
+      minLrRatio: config.training.minLrRatio,
+      resetOptimizer: config.training.optimizerState === "fresh",
       workers: config.training.workers,
       seed: config.seed + iteration,
-      // The weights are in the examples: w from the first feedback on in TriPosT's, 1 in the baselines'.
+      // The weights are in the examples: w from the first feedback on in TriPosT's (0 before it
+      // with maskFirstAttempt), 1 in the baselines'.
       log: (entry) => onEvent?.({ type: "progress", step: "train", done: ++done, total: steps, note: `loss ${entry.loss.toFixed(3)}` }),
     });
     await saveCheckpoint(checkpoint, result.student);
@@ -360,7 +370,7 @@ export async function runTriPosT(
     let examples: TrainingExample[];
     if (resume && existsSync(join(directory, "stats.json"))) {
       onEvent?.({ type: "step-skip", method: "tripost", iteration, step: "collect" });
-      examples = readJsonlFile(trainPath, decodeWith(TrainingExample));
+      examples = maskFirstAttempts(readJsonlFile(trainPath, decodeWith(TrainingExample)), config.training.maskFirstAttempt);
       usageParts.push(recordedUsage(readJson(join(directory, "stats.json"))));
     } else {
       onEvent?.({ type: "step-start", method: "tripost", iteration, step: "collect" });
@@ -399,12 +409,13 @@ export async function runTriPosT(
           await writeJsonl(join(passDirectory, "trajectories.jsonl"), later.trajectories);
           await writeJsonl(join(passDirectory, "rejections.jsonl"), later.rejections);
         }
-        await writeJsonl(trainPath, result.examples);
+        // `train.jsonl` holds the examples as they are trained on (masked or not).
+        examples = maskFirstAttempts(result.examples, config.training.maskFirstAttempt);
+        await writeJsonl(trainPath, examples);
         // The rollouts' and the expert's calls (the expert's model is counted with the same meter).
         const usage = usageSince(meter.snapshot(), before).served;
         usageParts.push(usage);
         writeJsonAtomic(join(directory, "stats.json"), { iteration, ...result.stats, usage: usageReport(usage) });
-        examples = result.examples;
         onEvent?.({
           type: "step-end",
           method: "tripost",
@@ -425,7 +436,14 @@ export async function runTriPosT(
     if (dependencies.trainExternally === undefined) {
       current.tripost = await train("tripost", iteration, current.tripost, examples, steps, directory);
     } else {
-      current.tripost = await dependencies.trainExternally({ iteration, from: current.tripost, examples, directory, resume });
+      current.tripost = await dependencies.trainExternally({
+        iteration,
+        from: current.tripost,
+        ...(config.training.init === "m0" ? { base: dependencies.initialCheckpoint } : {}),
+        examples,
+        directory,
+        resume,
+      });
     }
     const metrics = await evaluateAt("tripost", iteration, current.tripost, join(directory, "eval"));
     // An external trainer's optimizer steps are its own: 0 in the table.
@@ -501,6 +519,28 @@ export async function runTriPosT(
 
 function pct(value: number | null): string {
   return value === null ? "—" : `${(100 * value).toFixed(1)}%`;
+}
+
+/** The example kinds whose first attempt `maskFirstAttempt` masks (official `text_att_start_text: "\nFeedback:"`). */
+const MASKED_KINDS: ReadonlySet<TrainingExample["kind"]> = new Set(["improvement", "terminal"]);
+
+/**
+ * The examples as `training.maskFirstAttempt` trains them. When `mask` is true, improvement and
+ * terminal examples get `weightBefore: 0`: no loss on the question and the attempt before their
+ * first feedback line, loss (weight w) from the `\n` before it on — the official
+ * `mask_before_att_start_text=True` with `text_att_start_text: "\nFeedback:"`
+ * (`utils/dataset.py::SelfImproveDataset`). Gold and correct examples (official `"Q:"`: learn
+ * all) keep their loss everywhere. When `mask` is false the examples are returned as they are.
+ *
+ * @example
+ * ```ts
+ * const [masked] = maskFirstAttempts([{ id: "a#t", kind: "terminal", text: "1+1=\n3\nF:wrong", weightFrom: 6, weight: 1.5 }], true);
+ * assertEquals(masked?.weightBefore, 0);
+ * ```
+ */
+export function maskFirstAttempts(examples: readonly TrainingExample[], mask: boolean): TrainingExample[] {
+  if (!mask) return [...examples];
+  return examples.map((example) => (MASKED_KINDS.has(example.kind) ? { ...example, weightBefore: 0 } : example));
 }
 
 /** Decodes predictions written by an earlier run. */

@@ -112,6 +112,31 @@ describe("parseConfigText()", () => {
     expect(names.location.field).toBe("data.test.1.name");
   });
 
+  it.each([
+    ["maskFirstAttempt", "\"no\"", "true or false"],
+    ["init", "\"scratch\"", "one of \"previous\", \"m0\""],
+    ["optimizerState", "\"keep\"", "one of \"fresh\", \"carry\""],
+    ["warmup", "10", "a number from 0 to 1"],
+    ["minLrRatio", "-1", "a number from 0 to 1"],
+  ])("names the file, the line and the path of a bad training.%s", (key, value, constraint) => {
+    const text = `{\n  "seed": 1,\n  "training": {\n    "steps": 2,\n    "${key}": ${value}\n  }\n}\n`;
+    const error = errorOf(() => parseConfigText("run.json", text));
+    expect(error.location).toEqual({ file: "run.json", line: 5, field: `training.${key}` });
+    expect(error.message).toMatch(new RegExp(`^run\\.json:line 5: Cannot accept 'training\\.${key}' as it must be `));
+    expect(error.message).toContain(constraint);
+  });
+
+  it("accepts every training knob in a config file", () => {
+    const text = `{\n  "training": {\n    "maskFirstAttempt": true,\n    "init": "m0",\n    "optimizerState": "fresh",\n    "warmup": 0.2,\n    "minLrRatio": 0\n  }\n}\n`;
+    expect(resolveConfig(parseConfigText("run.json", text)).training).toMatchObject({
+      maskFirstAttempt: true,
+      init: "m0",
+      optimizerState: "fresh",
+      warmup: 0.2,
+      minLrRatio: 0,
+    });
+  });
+
   it("checkConfig() accepts the defaults", () => {
     expect(checkConfig({}, DEFAULT_CONFIG)).toEqual([]);
   });

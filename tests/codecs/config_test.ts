@@ -39,6 +39,35 @@ describe("RunConfig", () => {
     ]);
   });
 
+  it("DEFAULT_CONFIG trains as the official loop does, except the Adam state it carries", () => {
+    expect(DEFAULT_CONFIG.training).toEqual({
+      epochs: 4,
+      batchSize: 32,
+      learningRate: 3e-4,
+      workers: 2,
+      maskFirstAttempt: false,
+      init: "previous",
+      optimizerState: "carry",
+      warmup: 0.1,
+      minLrRatio: 0.1,
+    });
+  });
+
+  it("resolveConfig() keeps the training knobs as written and fills in the others", () => {
+    const decoded = decodeConfig({ training: { maskFirstAttempt: true, init: "m0", optimizerState: "fresh", warmup: 0, minLrRatio: 1 } });
+    expect(E.isRight(decoded)).toBe(true);
+    if (E.isLeft(decoded)) return;
+    expect(resolveConfig(decoded.right).training).toEqual({
+      ...DEFAULT_CONFIG.training,
+      maskFirstAttempt: true,
+      init: "m0",
+      optimizerState: "fresh",
+      warmup: 0,
+      minLrRatio: 1,
+    });
+    expect(resolveConfig({ training: { warmup: 0.25 } }).training).toEqual({ ...DEFAULT_CONFIG.training, warmup: 0.25 });
+  });
+
   it("DEFAULT_CONFIG round-trips through the codec", () => {
     const decoded = decodeConfig(JSON.parse(JSON.stringify(DEFAULT_CONFIG)));
     expect(E.isRight(decoded)).toBe(true);
@@ -92,6 +121,12 @@ describe("RunConfig", () => {
     [{ training: { learningRate: 0 } }, "training.learningRate", "a number > 0"],
     [{ training: { workers: -1 } }, "training.workers", "an integer ≥ 0"],
     [{ training: { steps: 0 } }, "training.steps", "an integer ≥ 1"],
+    [{ training: { maskFirstAttempt: "yes" } }, "training.maskFirstAttempt", "Cannot accept 'training.maskFirstAttempt' as it must be true or false: current value is \"yes\""],
+    [{ training: { init: "M0" } }, "training.init", "Cannot accept 'training.init' as it must be one of \"previous\", \"m0\": current value is \"M0\""],
+    [{ training: { optimizerState: "reset" } }, "training.optimizerState", "one of \"fresh\", \"carry\""],
+    [{ training: { warmup: 1.5 } }, "training.warmup", "Cannot accept 'training.warmup' as it must be a number from 0 to 1: current value is 1.5"],
+    [{ training: { warmup: -0.1 } }, "training.warmup", "a number from 0 to 1"],
+    [{ training: { minLrRatio: 2 } }, "training.minLrRatio", "a number from 0 to 1"],
     [{ student: "gpt-4" }, "student", "a model spec"],
     [{ student: { spec: "embedded:x", format: "json" } }, "student.format", "one of \"tripost\", \"compact\""],
     [{ student: { format: "compact" } }, "student.spec", "a model spec"],
@@ -119,6 +154,7 @@ describe("RunConfig", () => {
     [{ data: { test: [{ source: "generate" }, { source: "file", path: "x", limt: 3 }] } }, "data.test.1.limt"],
     [{ temperatures: { sample: 1 } }, "temperatures.sample"],
     [{ student: { spec: "embedded:x", fromat: "compact" } }, "student.fromat"],
+    [{ training: { goldMultiplier: 2 } }, "training.goldMultiplier"],
   ])("decodeConfig(%j) rejects the unknown key %s with its path", (input, path) => {
     const issues = issuesOf(input);
     expect(issues.map((issue) => issue.path)).toContain(path);

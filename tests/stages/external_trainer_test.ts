@@ -89,6 +89,11 @@ describe("substitute()", () => {
       TRIPOST_RUN: "v-run",
       TRIPOST_SEED: "v-seed",
       TRIPOST_EXPORT: "v-export",
+      TRIPOST_MASK_FIRST_ATTEMPT: "v-mask_first_attempt",
+      TRIPOST_INIT: "v-init",
+      TRIPOST_OPTIMIZER_STATE: "v-optimizer_state",
+      TRIPOST_WARMUP: "v-warmup",
+      TRIPOST_MIN_LR_RATIO: "v-min_lr_ratio",
     });
   });
 });
@@ -200,6 +205,31 @@ describe("externalTrainer()", () => {
     const manifest = JSON.parse(readFileSync(join(second, "trainer_manifest.json"), "utf8")) as { base: string; rows: number };
     expect(manifest).toMatchObject({ base: first, rows: examples.length });
     expect(lines).toContain(`[trainer 2] fake trainer: base ${first}`);
+  });
+
+  it("externalTrainer() passes the training settings as placeholders and variables, and the request's base as {base}", async () => {
+    const run = join(scratch, "training-run");
+    // Writes its argv and its TRIPOST_* variables to {out}/seen.json.
+    const script = "const fs = require('fs'); fs.mkdirSync(process.env.TRIPOST_OUT, { recursive: true }); " +
+      "fs.writeFileSync(process.env.TRIPOST_OUT + '/seen.json', JSON.stringify({ argv: process.argv.slice(1), " +
+      "env: Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('TRIPOST_'))) }));";
+    const command = [process.execPath, "-e", script, "{base}", "{mask_first_attempt}", "{init}", "{optimizer_state}", "{warmup}", "{min_lr_ratio}"];
+    const training = { maskFirstAttempt: true, init: "m0", optimizerState: "fresh", warmup: 0.25, minLrRatio: 0 } as const;
+    const step = externalTrainer({ trainer: trainer(command), reload: sameModelReloader(), runDirectory: run, seed: 1, training, env: {} });
+    await step({ iteration: 1, from: "m0", examples, directory: iterationDirectory(run, 1), resume: false });
+    const seen = (iteration: number) =>
+      JSON.parse(readFileSync(join(run, `iteration-${iteration}`, "model", "seen.json"), "utf8")) as { argv: string[]; env: Record<string, string> };
+    expect(seen(1).argv).toEqual(["m0", "true", "m0", "fresh", "0.25", "0"]);
+    expect(seen(1).env).toMatchObject({ TRIPOST_MASK_FIRST_ATTEMPT: "true", TRIPOST_INIT: "m0", TRIPOST_OPTIMIZER_STATE: "fresh", TRIPOST_WARMUP: "0.25", TRIPOST_MIN_LR_RATIO: "0" });
+    // With a base in the request (init "m0"), {base} is it, not the previous output.
+    await step({ iteration: 2, from: "m1", base: "m0", examples, directory: iterationDirectory(run, 2), resume: false });
+    expect(seen(2).argv[0]).toBe("m0");
+    expect(seen(2).env.TRIPOST_BASE).toBe("m0");
+    // Without one, {base} is the previous output; the defaults are the config's.
+    const plain = externalTrainer({ trainer: trainer(command), reload: sameModelReloader(), runDirectory: run, seed: 1, env: {} });
+    await plain({ iteration: 1, from: "m0", examples, directory: iterationDirectory(run, 1), resume: false });
+    await plain({ iteration: 2, from: "m1", examples, directory: iterationDirectory(run, 2), resume: false });
+    expect(seen(2).argv).toEqual([join(run, "iteration-1", "model"), "false", "previous", "carry", "0.1", "0.1"]);
   });
 
   it("externalTrainer() with resume skips a recorded trainer and reloads its output", async () => {

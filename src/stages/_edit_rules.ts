@@ -143,14 +143,29 @@ export type EditPoint =
   | { readonly type: "no-edit" };
 
 /**
+ * What the expert's verdict claims, spelled as the student's format spells it: the verdict
+ * rendered as a feedback line of `format` and read back (the official claim where that fails).
+ * The compact arithmetic format keeps segments in compact spelling (`21-6=6` for the official
+ * `(21 - 6) = 6`), so a student's compact claim is compared with this, not with the official one.
+ */
+export function verdictClaimIn(format: TrajectoryFormat, verdict: Verdict): FeedbackClaim | undefined {
+  return format.parseFeedback(format.feedbackLine(verdict)) ?? verdictClaim(verdict);
+}
+
+/**
  * Rule 3c, `get_to_edit_feedback`: walk the attempts in order. At each one, an expert `Left`
  * (`[ERROR]`) drops the sample; an expert feedback that is not a parsable error feedback drops
  * it; a student feedback that is not a valid error feedback, or that names another error, marks
  * the attempt to edit. When every attempt agrees, there is nothing to edit.
+ *
+ * "Another error" is the official `is_identical` test (same error step, one error part a
+ * substring of the other), run on both claims in one spelling: `expertClaim` gives the expert's
+ * claim in the student's spelling (see {@linkcode verdictClaimIn}); by default the official one.
  */
 export function findEditPoint(
   claims: readonly (FeedbackClaim | undefined)[],
   verdicts: readonly E.Either<ParseError, Verdict>[],
+  expertClaim: (verdict: Verdict) => FeedbackClaim | undefined = verdictClaim,
 ): E.Either<Drop, EditPoint> {
   for (const [index, result] of verdicts.entries()) {
     if (E.isLeft(result)) {
@@ -164,7 +179,8 @@ export function findEditPoint(
       });
     }
     const student = claims[index];
-    if (!isErrorClaim(student) || !sameError(expert, student)) {
+    const expertSpelled = expertClaim(result.right) ?? expert;
+    if (!isErrorClaim(student) || !sameError(expertSpelled, student)) {
       return E.right({ type: "edit", index, verdict: result.right });
     }
   }

@@ -43,6 +43,7 @@ import {
   terminalVerdict,
   toRejection,
   verdictClaim,
+  verdictClaimIn,
 } from "./_edit_rules.js";
 import type { Expert } from "./expert.js";
 
@@ -267,7 +268,7 @@ function editOne(context: Context, rollout: Rollout): Flow<EditedTrajectory> {
   );
   return verdicts$.pipe(concatMap((verdicts): Flow<EditedTrajectory> => {
     // Rule 3c: where to edit.
-    const point = findEditPoint(claims, verdicts);
+    const point = findEditPoint(claims, verdicts, (verdict) => verdictClaimIn(format, verdict));
     if (E.isLeft(point)) return done(point);
     const verdictOf = (index: number): Verdict | undefined => {
       const result = verdicts[index];

@@ -163,6 +163,36 @@ describe("edit() rule 2: a correct last attempt followed by the student's own fe
   });
 });
 
+describe("edit() rule 3c: the student's compact feedback and the expert's in one spelling", () => {
+  // Official `is_identical`: the same error step, and one error part a substring of the other.
+  // The compact arithmetic student writes `3--2=1` for the expert's `(3 - -2) = 1`: both are
+  // compared in the compact spelling.
+  const msaProblem: Problem = { id: "m1", task: "multistep_arithmetic", question: "((-5 + 9) * (3 - -2)) =", answer: "20" };
+  const msaWrong = "-5+9=4\n3--2=1\n4*1=4\nA:4";
+  const editMsa = (continuation: string) =>
+    firstValueFrom(from([{ problem: msaProblem, iteration: 1, continuation }]).pipe(
+      edit(scriptedExpert(multistepArithmetic), { task: multistepArithmetic, format: compactFormat(multistepArithmetic)! }),
+    ));
+
+  it("agrees with the expert where the compact feedback names the same step and part", async () => {
+    const verdict = multistepArithmetic.critique!(msaProblem, E.getOrElse((): string => "")(compactFormat(multistepArithmetic)!.toOfficial(msaProblem, msaWrong)));
+    expect(E.isRight(verdict) && [verdict.right.errorStep, verdict.right.errorSegment]).toEqual(["3", "(3 - -2) = 1"]);
+    const result = await editMsa(`${msaWrong}\nF:3:3--2=1`);
+    expect(E.isLeft(result) && result.left.type).toBe("wrong-no-edit");
+  });
+
+  it("edits at the first attempt whose feedback disagrees, after an agreeing one", async () => {
+    const result = await editMsa(`${msaWrong}\nF:3:3--2=1\n${msaWrong}`);
+    expect(E.isRight(result) && result.right.outcome).toBe("edited");
+    expect(E.isRight(result) && result.right.turns.map((turn) => turn.by.feedback)).toEqual(["student", "expert", "expert"]);
+  });
+
+  it("edits where the compact feedback names another part", async () => {
+    const result = await editMsa(`${msaWrong}\nF:3:3--2=5`);
+    expect(E.isRight(result) && result.right.turns[0]?.by.feedback).toBe("expert");
+  });
+});
+
 describe("edit() rule 3: _edit_single", () => {
   it("rejects an attempt longer than maxAttemptWords as attempt-too-long", async () => {
     const rejection = await rejected(WRONG, silentExpert, { maxAttemptWords: 10 });

@@ -3,11 +3,17 @@
  * the key/value cache against recomputing the prefix at every token, on multistep-arithmetic
  * `easy` prompts in the compact format. Imported by `bench/student.ts`.
  *
+ * {@linkcode runDecodeBenchmark} measures the shipped M0 (learned positions, trained) and two fresh
+ * default-size students of the same seed, one with learned positions and one with ALiBi, whose other
+ * weights are identical: the fair comparison of the two encodings' decoding speed (random students
+ * write until `maxTokens` or an early EOS, so compare tokens/s as well as problems/s).
+ *
  * @module
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { createCheckpoint } from "../src/models/student/checkpoint.js";
+import { POSITION_ENCODINGS, type PositionEncoding } from "../src/models/student/config.js";
 import { createParams, disposeParams } from "../src/models/student/model.js";
 import { createSampler, type LoadedStudent, type SampleResult } from "../src/models/student/sampler.js";
 import { loadStudent } from "../src/models/student/student_model.js";
@@ -18,6 +24,10 @@ import { multistepArithmetic } from "../src/tasks/multistep_arithmetic/mod.js";
 export interface MeasureDecodingOptions {
   /** A checkpoint directory. @default {"fixtures/student/m0-msa" if it exists, else a fresh default-size student} */
   readonly checkpoint?: string;
+  /** Decode a fresh default-size student with these positions instead of a checkpoint. */
+  readonly fresh?: PositionEncoding;
+  /** Seed of the fresh student. @default {1} */
+  readonly freshSeed?: number;
   /** Problems decoded with the cache. @default {400} */
   readonly problems?: number;
   /** Rows per batch. @default {200} */
@@ -32,6 +42,8 @@ export interface MeasureDecodingOptions {
 
 /** One measured configuration. */
 export interface DecodeFigure {
+  /** The student measured: a checkpoint's name or `fresh`, with its position encoding. */
+  readonly student: string;
   readonly mode: string;
   readonly problems: number;
   readonly batchSize: number;
@@ -55,15 +67,16 @@ export async function measureDecoding(options: MeasureDecodingOptions = {}): Pro
   const { problems = 400, batchSize = 200, uncachedProblems = 50, seed = 1001, maxTokens = 64 } = options;
   await initTfjs();
   const fallback = resolve(process.cwd(), "fixtures/student/m0-msa");
-  const directory = options.checkpoint ?? (existsSync(fallback) ? fallback : undefined);
+  const directory = options.fresh === undefined ? options.checkpoint ?? (existsSync(fallback) ? fallback : undefined) : undefined;
   let student: LoadedStudent;
   if (directory === undefined) {
-    const fresh = createCheckpoint();
+    const fresh = createCheckpoint(undefined, { seed: options.freshSeed ?? 1, ...(options.fresh === undefined ? {} : { positions: options.fresh }) });
     student = { config: fresh.config, tokenizer: fresh.tokenizer, params: createParams(fresh.config, fresh.weights) };
   } else {
     student = await loadStudent(directory);
   }
   const sampler = createSampler(student);
+  const name = `${directory === undefined ? "fresh" : basename(directory)} (${student.config.positions})`;
   const set = multistepArithmetic.generate({ count: problems, seed, difficulty: "easy" });
   const rows = set.map((problem) => {
     const encoded = student.tokenizer.encode(multistepArithmetic.compact?.prompt(problem) ?? `${problem.question}\n`);
@@ -83,6 +96,7 @@ export async function measureDecoding(options: MeasureDecodingOptions = {}): Pro
     const correct = results.filter((result, index) => /A:(-?\d+)\s*$/.exec(result.text)?.[1] === answers[index]).length;
     return {
       figure: {
+        student: name,
         mode,
         problems: count,
         batchSize: size,
@@ -111,10 +125,16 @@ export async function measureDecoding(options: MeasureDecodingOptions = {}): Pro
   }
 }
 
-/** Runs {@linkcode measureDecoding} with its defaults and prints the figures. */
+/**
+ * Runs {@linkcode measureDecoding} with its defaults on the shipped checkpoint, then on fresh
+ * students with each position encoding, and prints the figures in one table.
+ */
 export async function runDecodeBenchmark(): Promise<void> {
-  const result = await measureDecoding();
-  console.log(`Decoding (greedy, multistep arithmetic easy, compact prompts; checkpoint ${result.checkpoint})`);
-  console.table(result.figures);
-  console.log(`cached and uncached greedy texts identical: ${result.cachedEqualsUncached}`);
+  const results = [await measureDecoding()];
+  for (const positions of POSITION_ENCODINGS) results.push(await measureDecoding({ fresh: positions }));
+  console.log(`Decoding (greedy, multistep arithmetic easy, compact prompts; checkpoint ${results[0]?.checkpoint}; fresh students: default size, seed 1)`);
+  console.table(results.flatMap((result) => result.figures));
+  for (const result of results) {
+    console.log(`${result.figures[0]?.student}: cached and uncached greedy texts identical: ${result.cachedEqualsUncached}`);
+  }
 }

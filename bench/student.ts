@@ -1,12 +1,14 @@
 /**
  * `npm run bench:student`: training tokens per second of the embedded student with one and two
- * worker threads (and in-thread), on the toy multistep-arithmetic corpus of `student.md`; then,
- * if `bench/_student_decode.ts` exists, its decoding benchmark.
+ * worker threads (and in-thread), on the toy multistep-arithmetic corpus of `student.md`, for
+ * learned positions and ALiBi side by side (same seed, same other weights); then, if
+ * `bench/_student_decode.ts` exists, its decoding benchmark (also both encodings).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { toyArithmetic } from "../src/models/student/_toy_arithmetic.js";
 import { createCheckpoint } from "../src/models/student/checkpoint.js";
+import { POSITION_ENCODINGS } from "../src/models/student/config.js";
 import { createTokenizer } from "../src/models/student/tokenizer.js";
 import { trainStudent } from "../src/models/student/trainer.js";
 
@@ -24,18 +26,22 @@ async function main(): Promise<void> {
     const text = problem.prompt + problem.rationale;
     return { text, weightFrom: text.length, weight: 1 };
   });
-  const student = createCheckpoint(createTokenizer(), { seed: 1 });
-  const rows: { setting: string; tokensPerSecond: number; msPerStep: number; loss: number }[] = [];
+  const rows: { setting: string; positions: string; tokensPerSecond: number; msPerStep: number; loss: number }[] = [];
   for (const workers of [0, 1, 2]) {
-    // A few warm-up steps (wasm compilation, worker start) are left out of the timing.
-    const warm = await trainStudent({ student, examples, steps: 5, batchSize, workers });
-    const result = await trainStudent({ student: warm.student, examples, steps, batchSize, workers, seed: 2 });
-    rows.push({
-      setting: workers === 0 ? "in-thread" : `${result.workers} worker${result.workers === 1 ? "" : "s"}`,
-      tokensPerSecond: Math.round(result.tokensPerSecond),
-      msPerStep: Math.round(result.elapsedMs / result.steps),
-      loss: Number(result.finalLoss.toFixed(3)),
-    });
+    // Both encodings one after the other for each setting, so they share the machine's state.
+    for (const positions of POSITION_ENCODINGS) {
+      const student = createCheckpoint(createTokenizer(), { seed: 1, positions });
+      // A few warm-up steps (wasm compilation, worker start) are left out of the timing.
+      const warm = await trainStudent({ student, examples, steps: 5, batchSize, workers });
+      const result = await trainStudent({ student: warm.student, examples, steps, batchSize, workers, seed: 2 });
+      rows.push({
+        setting: workers === 0 ? "in-thread" : `${result.workers} worker${result.workers === 1 ? "" : "s"}`,
+        positions,
+        tokensPerSecond: Math.round(result.tokensPerSecond),
+        msPerStep: Math.round(result.elapsedMs / result.steps),
+        loss: Number(result.finalLoss.toFixed(3)),
+      });
+    }
   }
   console.log(`Training (d=64, 2 layers, 4 heads, batch ${batchSize}, ${steps} steps, toy arithmetic; tokens = non-padding targets)`);
   console.table(rows);

@@ -67,12 +67,15 @@ export interface CheckpointError {
 }
 
 /**
- * A fresh, seeded student for a tokenizer (by default printable ASCII and newline).
+ * A fresh, seeded student for a tokenizer (by default printable ASCII and newline), with ALiBi
+ * positions unless `options.positions` is `"learned"`. (`loadCheckpoint` reads a `config.json`
+ * without `positions`, written before the field existed, as `"learned"`.)
  *
  * @example A fresh default student
  * ```ts
  * const student = createCheckpoint();
  * assertEquals(student.config.vocab, 99);
+ * assertEquals(student.config.positions, "alibi");
  * ```
  */
 export function createCheckpoint(tokenizer: Tokenizer = createTokenizer(), options: StudentConfigOptions = {}): StudentCheckpoint {

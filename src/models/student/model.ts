@@ -1,7 +1,21 @@
 /**
- * The embedded student: a small decoder-only transformer (pre-LayerNorm, learned positional
- * embeddings, causal self-attention with separate Q, K, V projections, ReLU MLP, untied or tied
+ * The embedded student: a small decoder-only transformer (pre-LayerNorm, ALiBi or learned
+ * positions, causal self-attention with separate Q, K, V projections, ReLU MLP, untied or tied
  * output head), written for tfjs's wasm backend (`student.md`).
+ *
+ * ## Positions (`config.positions`)
+ *
+ * - `"alibi"` (the default): no position parameter. Each head `h` (from 0, of `H`) adds the fixed
+ *   bias `−m_h·(i − j)` to the score of query position `i` against key position `j ≤ i`, with the
+ *   slopes of the ALiBi paper (Press et al., 2022), `m_h = 2^(−8·(h+1)/H)` ({@linkcode alibiSlopes}).
+ *   Scores depend on positions only through the distance `i − j`, so no position is "untrained":
+ *   a model pretrained on short texts reads later positions the way it read earlier ones.
+ * - `"learned"`: a learned absolute embedding `pos_emb` added to the token embedding; positions
+ *   beyond the longest training text keep their initial values (the first shipped M0 had this
+ *   problem, `student.md`). Kept for old checkpoints and for comparison.
+ *
+ * Both add the causal mask ({@linkcode attentionBias}); the ALiBi bias and the mask are one
+ * constant tensor, built once per head count and reused (sliced) for every sequence length.
  *
  * ## Parameters
  *
@@ -12,7 +26,7 @@
  * | name | shape | role |
  * | --- | --- | --- |
  * | `tok_emb` | `[V, d]` | token embedding (row = token id) |
- * | `pos_emb` | `[C, d]` | learned position embedding (row = position, BOS is position 0) |
+ * | `pos_emb` | `[C, d]` | learned position embedding (row = position, BOS is position 0); only with `positions: "learned"` |
  * | `l{i}.ln1.g`, `l{i}.ln1.b` | `[d]` | LayerNorm before attention (gain, bias) |
  * | `l{i}.wq`, `l{i}.wk`, `l{i}.wv` | `[d, d]` | query, key, value projections (`x · W`) |
  * | `l{i}.bq`, `l{i}.bk`, `l{i}.bv` | `[d]` | their biases |
@@ -32,10 +46,11 @@
  *
  * ```
  * a = LN1(h);  q, k, v = a·Wq+bq, a·Wk+bk, a·Wv+bv            (split into heads)
- * h = h + (softmax(q·kᵀ/√dh + causal mask) · v) · Wo + bo
+ * h = h + (softmax(q·kᵀ/√dh + bias) · v) · Wo + bo        (bias: causal mask, plus ALiBi)
  * h = h + relu(LN2(h)·W1 + b1) · W2 + b2
  * ```
  *
+ * The stream starts as `tok_emb[id]` (plus `pos_emb[t]` when learned);
  * logits = LN_f(h) · head. Token ids are int32 `[B, T]` with `T ≤ context`; padding is on the right
  * (causality keeps it from touching earlier positions).
  *
@@ -45,7 +60,8 @@
  * and {@linkcode batchMatMul} use `tf.customGrad` with explicit transposes, and the embedding is
  * a one-hot product (wasm has no gradient kernel for `gather`). Its BatchMatMul kernel has no fast
  * path for a batch of matrices, so the attention products run as depthwise convolutions
- * (XNNPACK), about 3× faster.
+ * (XNNPACK), about 3× faster. The ALiBi bias adds one broadcast addition per layer, the same
+ * cost as the causal mask it replaces, so `"alibi"` trains as fast as `"learned"`.
  *
  * @module
  */
@@ -70,10 +86,8 @@ export const LAYER_NORM_EPSILON = 1e-5;
 /** The names and shapes of a config's parameters, in their canonical (checkpoint) order. */
 export function parameterSpecs(config: StudentConfig): ParameterSpec[] {
   const { vocab, dModel: d, context, mlp } = config;
-  const specs: ParameterSpec[] = [
-    { name: "tok_emb", shape: [vocab, d] },
-    { name: "pos_emb", shape: [context, d] },
-  ];
+  const specs: ParameterSpec[] = [{ name: "tok_emb", shape: [vocab, d] }];
+  if (config.positions === "learned") specs.push({ name: "pos_emb", shape: [context, d] });
   for (let layer = 0; layer < config.layers; layer++) {
     const p = `l${layer}.`;
     specs.push(
@@ -115,11 +129,13 @@ export function parameterCount(config: StudentConfig): number {
  * Each parameter draws from its own generator forked from `config.seed` and its name, so the
  * weights do not depend on the order of the others. Embeddings ~ N(0, 0.02²); matrices
  * ~ N(0, 1/in), with the residual outputs (`wo`, `w2`) scaled by 1/√(2·layers) and the head by ½;
- * LayerNorm gains 1; biases 0.
+ * LayerNorm gains 1; biases 0. The draws are those of the `"learned"` shape with `pos_emb` left
+ * out for ALiBi, so both encodings start from the same weights for a seed.
  */
 export function initialWeights(config: StudentConfig): Float32Array[] {
   const root = createPrng(config.seed);
-  return parameterSpecs(config).map((spec) => {
+  const specs = parameterSpecs({ ...config, positions: "learned" });
+  const all = specs.map((spec) => {
     const values = new Float32Array(sizeOf(spec.shape));
     const last = spec.name.slice(spec.name.lastIndexOf(".") + 1);
     if (spec.name.endsWith(".g")) return values.fill(1);
@@ -141,6 +157,7 @@ export function initialWeights(config: StudentConfig): Float32Array[] {
     }
     return values;
   });
+  return all.filter((_, index) => config.positions === "learned" || specs[index]?.name !== "pos_emb");
 }
 
 /**
@@ -266,8 +283,9 @@ export function layerNorm<T extends tf.Tensor>(x: T, g: tf.Tensor, b: tf.Tensor)
 }
 
 /**
- * Token plus position embeddings of int32 ids `[B, T]`, as the residual stream `[B·T, d]`.
- * Positions start at `positionOffset` (for decoding with a key/value cache).
+ * Token embeddings (plus position embeddings when `positions` is `"learned"`) of int32 ids
+ * `[B, T]`, as the residual stream `[B·T, d]`. Positions start at `positionOffset` (for decoding
+ * with a key/value cache).
  */
 export function embed(params: StudentParams, config: StudentConfig, tokenIds: tf.Tensor2D, positionOffset = 0): tf.Tensor2D {
   const [batch, time] = tokenIds.shape;
@@ -286,10 +304,74 @@ export function embed(params: StudentParams, config: StudentConfig, tokenIds: tf
         gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy)],
       };
     }) as unknown as CustomGradientFunction) as (w: tf.Tensor2D) => tf.Tensor2D;
-    const tokens = tf.reshape(lookup(table), [batch, time, config.dModel]);
+    const tokens = lookup(table);
+    if (config.positions !== "learned") return tokens;
     const positions = tf.slice(param(params, "pos_emb"), [positionOffset, 0], [time, config.dModel]);
-    return tf.reshape(tf.add(tokens, positions), [batch * time, config.dModel]);
+    return tf.reshape(tf.add(tf.reshape(tokens, [batch, time, config.dModel]), positions), [batch * time, config.dModel]);
   });
+}
+
+/**
+ * The ALiBi slopes of `heads` heads: `m_h = 2^(−8·(h+1)/heads)` for `h = 0 … heads − 1` (a
+ * geometric sequence from `2^(−8/heads)` down to `2^(−8)`, as in the ALiBi paper).
+ *
+ * @throws {RangeError} When `heads` is not a positive integer.
+ * @example Four heads
+ * ```ts
+ * assertEquals(alibiSlopes(4), [1 / 4, 1 / 16, 1 / 64, 1 / 256]);
+ * ```
+ */
+export function alibiSlopes(heads: number): number[] {
+  if (!Number.isInteger(heads) || heads <= 0) {
+    throw new RangeError(`Cannot compute ALiBi slopes as 'heads' must be a positive integer: current value is ${heads}`);
+  }
+  return Array.from({ length: heads }, (_, head) => 2 ** ((-8 * (head + 1)) / heads));
+}
+
+/**
+ * The additive ALiBi bias with the causal mask, `[H, T, T]` as a flat array: at `[h, i, j]`,
+ * `−m_h·(i − j)` for `j ≤ i` and −1e9 above the diagonal. A pure function of `heads` and `time`.
+ */
+export function alibiBiasValues(heads: number, time: number): Float32Array {
+  const slopes = alibiSlopes(heads);
+  const values = new Float32Array(heads * time * time);
+  slopes.forEach((slope, head) => {
+    const base = head * time * time;
+    for (let row = 0; row < time; row++) {
+      for (let column = 0; column < time; column++) {
+        values[base + row * time + column] = column <= row ? -slope * (row - column) : -1e9;
+      }
+    }
+  });
+  return values;
+}
+
+/** The cached ALiBi bias per head count, `[H, T, T]` for the longest `T` asked for so far. */
+const alibiTables = new Map<number, tf.Tensor3D>();
+
+/**
+ * The ALiBi bias with the causal mask for `time` positions, `[H, T, T]` (see
+ * {@linkcode alibiBiasValues}). One constant tensor per head count is kept (outside any `tidy`)
+ * and grown when a longer sequence comes; every call slices its top-left `[T, T]` block, which is
+ * exactly the bias of `T` positions because the bias depends only on `i − j`.
+ */
+export function alibiBias(heads: number, time: number): tf.Tensor3D {
+  let table = alibiTables.get(heads);
+  if (table === undefined || table.isDisposed || (table.shape[1] as number) < time) {
+    table?.dispose();
+    table = tf.keep(tf.tensor3d(alibiBiasValues(heads, time), [heads, time, time]));
+    alibiTables.set(heads, table);
+  }
+  return table.shape[1] === time ? tf.clone(table) : tf.slice(table, [0, 0, 0], [heads, time, time]);
+}
+
+/**
+ * The additive attention bias of `time` positions for a config: the causal mask `[T, T]` with
+ * learned positions, the ALiBi bias plus the mask `[H, T, T]` with ALiBi. Add it to scores
+ * reshaped as `[B, H, T, T]` (both broadcast).
+ */
+export function attentionBias(config: StudentConfig, time: number): tf.Tensor {
+  return config.positions === "learned" ? causalMask(time) : alibiBias(config.heads, time);
 }
 
 /** The additive causal mask `[T, T]`: 0 on and below the diagonal, −1e9 above. */
@@ -333,14 +415,15 @@ export function forwardHidden(params: StudentParams, config: StudentConfig, toke
   const scale = 1 / Math.sqrt(config.dModel / config.heads);
   return tf.tidy(() => {
     let h = embed(params, config, tokenIds);
-    const mask = causalMask(time);
+    const bias = attentionBias(config, time);
     for (let layer = 0; layer < config.layers; layer++) {
       const p = (name: string) => param(params, `l${layer}.${name}`);
       const a = layerNorm(h, p("ln1.g"), p("ln1.b"));
       const q = splitHeads(linear(a, p("wq") as tf.Tensor2D, p("bq") as tf.Tensor1D), config, batch, time);
       const kT = splitHeads(linear(a, p("wk") as tf.Tensor2D, p("bk") as tf.Tensor1D), config, batch, time, true);
       const v = splitHeads(linear(a, p("wv") as tf.Tensor2D, p("bv") as tf.Tensor1D), config, batch, time);
-      const scores = tf.add(tf.mul(batchMatMul(q, kT), scale), mask) as tf.Tensor3D;
+      const scaled = tf.reshape(tf.mul(batchMatMul(q, kT), scale), [batch, config.heads, time, time]);
+      const scores = tf.reshape(tf.add(scaled, bias), [batch * config.heads, time, time]) as tf.Tensor3D;
       const attended = mergeHeads(batchMatMul(tf.softmax(scores), v), config, batch, time);
       h = tf.add(h, linear(attended, p("wo") as tf.Tensor2D, p("bo") as tf.Tensor1D));
       h = mlpResidual(params, layer, h);

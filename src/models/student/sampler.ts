@@ -10,7 +10,10 @@
  * avoids tfjs's per-operation overhead (about 0.1 ms an op, more than the arithmetic here): the
  * embeddings (a table lookup), LayerNorm, biases, ReLU, residual additions, and attention, which
  * is computed per row against that row's own key/value cache (keys stored transposed, appended in
- * place) over exactly the row's own positions. A row's numbers therefore never depend on which
+ * place) over exactly the row's own positions. With ALiBi positions the new query at absolute
+ * position `t` adds `−m_h·(t − j)` to its score against cached key `j ≤ t`, the float32 value of
+ * the model's bias tensor at `[h, t, j]`, so the cache reads the same bias as the uncached forward;
+ * with learned positions the embedding adds `pos_emb[t]`. A row's numbers therefore never depend on which
  * other rows share its batch (the wasm matrix product is row-independent), and no row needs a
  * padding mask.
  *
@@ -30,7 +33,7 @@
  * @module
  */
 import type { StudentConfig } from "./config.js";
-import { forwardHidden, LAYER_NORM_EPSILON, outputLogits, type StudentParams } from "./model.js";
+import { alibiSlopes, forwardHidden, LAYER_NORM_EPSILON, outputLogits, type StudentParams } from "./model.js";
 import { tf } from "./tfjs.js";
 import { BOS, EOS, PAD, type Tokenizer } from "./tokenizer.js";
 import { createPrng, type Prng } from "../../util/prng.js";
@@ -145,7 +148,9 @@ export function createSampler(student: LoadedStudent): Sampler {
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
   const tokenTable = readParam(params, "tok_emb");
-  const positionTable = readParam(params, "pos_emb");
+  // Learned positions: the `pos_emb` table; ALiBi: one slope per head and no table.
+  const positionTable = config.positions === "learned" ? readParam(params, "pos_emb") : undefined;
+  const slopes = config.positions === "alibi" ? Float64Array.from(alibiSlopes(heads)) : undefined;
   const p = (name: string): tf.Tensor => requireParam(params, name);
   const owned: tf.Tensor[] = [];
   const layers: LayerWeights[] = [];
@@ -194,9 +199,13 @@ export function createSampler(student: LoadedStudent): Sampler {
       const tokens = fresh[stateIndex] as readonly number[];
       tokens.forEach((token, offset) => {
         const position = state.cached + offset;
-        for (let column = 0; column < d; column++) {
-          embedded[(packed + offset) * d + column] =
-            (tokenTable[token * d + column] as number) + (positionTable[position * d + column] as number);
+        const target = (packed + offset) * d;
+        if (positionTable === undefined) {
+          embedded.set(tokenTable.subarray(token * d, (token + 1) * d), target);
+        } else {
+          for (let column = 0; column < d; column++) {
+            embedded[target + column] = (tokenTable[token * d + column] as number) + (positionTable[position * d + column] as number);
+          }
         }
       });
       packed += tokens.length;
@@ -251,7 +260,7 @@ export function createSampler(student: LoadedStudent): Sampler {
         state.values.set(qkv.subarray(source + 2 * d, source + 3 * d), layerBase + position * d);
       }
       for (let offset = 0; offset < count; offset++) {
-        attendOne(qkv, (packed + offset) * 3 * d, keys, state.values, layerBase, capacity, state.cached + offset, out, (packed + offset) * d, heads, dh, scale, scores, accumulator);
+        attendOne(qkv, (packed + offset) * 3 * d, keys, state.values, layerBase, capacity, state.cached + offset, out, (packed + offset) * d, heads, dh, scale, slopes, scores, accumulator);
       }
       packed += count;
     });
@@ -395,7 +404,8 @@ export function createSampler(student: LoadedStudent): Sampler {
 /**
  * One query's attention over positions `0 … position` of one row's cache, every head, written to
  * `out[target …]`. The keys are stored transposed per head (`[head][j][t]`, stride `capacity`) so
- * the score loop runs over contiguous positions; the values are `[t][d]`. Double precision.
+ * the score loop runs over contiguous positions; the values are `[t][d]`. Double precision, but
+ * the ALiBi bias (when `slopes` is given) is rounded to float32 as in the model's bias tensor.
  */
 function attendOne(
   qkv: Float32Array,
@@ -410,6 +420,7 @@ function attendOne(
   heads: number,
   dh: number,
   scale: number,
+  slopes: Float64Array | undefined,
   scores: Float64Array,
   accumulator: Float64Array,
 ): void {
@@ -422,6 +433,10 @@ function attendOne(
       const qj = qkv[q + j]! * scale;
       const base = keyBase + j * capacity;
       for (let t = 0; t <= position; t++) scores[t] = scores[t]! + qj * keys[base + t]!;
+    }
+    if (slopes !== undefined) {
+      const slope = slopes[head]!;
+      for (let t = 0; t <= position; t++) scores[t] = scores[t]! + Math.fround(-slope * (position - t));
     }
     let max = -Infinity;
     for (let t = 0; t <= position; t++) if (scores[t]! > max) max = scores[t]!;

@@ -18,21 +18,29 @@ const PROMPTS = [
 
 let fresh: LoadedStudent;
 let trained: LoadedStudent;
+let freshLearned: LoadedStudent;
+let trainedLearned: LoadedStudent;
 let freshSampler: Sampler;
 let trainedSampler: Sampler;
+let freshLearnedSampler: Sampler;
+let trainedLearnedSampler: Sampler;
 
 beforeAll(async () => {
-  fresh = await loadedFrom(smallCheckpoint(11));
-  trained = await loadedFrom(await trainedCheckpoint(30));
+  // ALiBi (the default) for every test; learned positions for the cache comparisons too. Seed 13:
+  // a random ALiBi student whose greedy texts on the prompts below run past 30 tokens without EOS.
+  fresh = await loadedFrom(smallCheckpoint(13));
+  trained = await loadedFrom(await trainedCheckpoint(50)); // 50 steps: its greedy rationales end with EOS
+  freshLearned = await loadedFrom(smallCheckpoint(11, "learned"));
+  trainedLearned = await loadedFrom(await trainedCheckpoint(30, "learned"));
   freshSampler = createSampler(fresh);
   trainedSampler = createSampler(trained);
+  freshLearnedSampler = createSampler(freshLearned);
+  trainedLearnedSampler = createSampler(trainedLearned);
 });
 
 afterAll(() => {
-  freshSampler.dispose();
-  trainedSampler.dispose();
-  disposeParams(fresh.params);
-  disposeParams(trained.params);
+  for (const sampler of [freshSampler, trainedSampler, freshLearnedSampler, trainedLearnedSampler]) sampler.dispose();
+  for (const student of [fresh, trained, freshLearned, trainedLearned]) disposeParams(student.params);
 });
 
 function greedyRows(student: LoadedStudent, prompts: readonly string[], maxTokens = 24): SampleRow[] {
@@ -40,7 +48,13 @@ function greedyRows(student: LoadedStudent, prompts: readonly string[], maxToken
 }
 
 describe("createSampler()", () => {
-  for (const [name, get] of [["random", () => freshSampler], ["trained", () => trainedSampler]] as const) {
+  const models = [
+    ["random ALiBi", () => freshSampler],
+    ["trained ALiBi", () => trainedSampler],
+    ["random learned-position", () => freshLearnedSampler],
+    ["trained learned-position", () => trainedLearnedSampler],
+  ] as const;
+  for (const [name, get] of models) {
     it(`createSampler() decodes the same greedy tokens with and without the cache (${name} model, single prompts)`, async () => {
       const sampler = get();
       for (const prompt of PROMPTS.slice(0, 3)) {
@@ -60,6 +74,19 @@ describe("createSampler()", () => {
       expect(cached).toEqual(uncached);
     });
   }
+
+  it("createSampler() with ALiBi decodes the same greedy tokens with and without the cache up to a full context", async () => {
+    for (const sampler of [freshSampler, trainedSampler]) {
+      const student = sampler.student;
+      expect(student.config.positions).toBe("alibi");
+      const rows = [PROMPTS[0] as string, "((3 * -4) + (9 - 2)) =\n3*-4=-12\n9-2=7\n"].map((prompt) => ({ promptIds: idsOf(student, prompt), temperature: 0 }));
+      const cached = await sampler.sample(rows);
+      const uncached = await sampler.sample(rows, { cache: false });
+      expect(cached).toEqual(uncached);
+      // Whatever stops a row, some rows read positions far past the prompt.
+      expect(Math.max(...cached.map((result) => result.promptTokens + result.completionTokens))).toBeGreaterThan(40);
+    }
+  });
 
   it("createSampler() gives a row the same greedy output whatever else is in its batch", async () => {
     const alone = await Promise.all(

@@ -71,18 +71,21 @@ describe("learningRateAt()", () => {
 });
 
 describe("trainStudent()", () => {
-  it("trainStudent() lowers the loss on a toy arithmetic corpus", async () => {
-    const student = createCheckpoint(tokenizer, small);
-    const examples = arithmetic(256, 1);
-    const before = await evaluateStudentLoss(student, examples);
-    const result = await trainStudent({ student, examples, steps: 60, batchSize: 16, workers: 0, lr: 1e-2 });
-    const after = await evaluateStudentLoss(result.student, examples);
-    expect(result.steps).toBe(60);
-    expect(before.loss).toBeGreaterThan(3.5);
-    expect(after.loss).toBeLessThan(before.loss - 1.5);
-    expect(result.student.optimizer?.step).toBe(60);
-    expect(result.student.log.at(-1)?.step).toBe(60);
-  });
+  for (const positions of ["alibi", "learned"] as const) {
+    it(`trainStudent() lowers the loss on a toy arithmetic corpus (${positions} positions)`, async () => {
+      const student = createCheckpoint(tokenizer, { ...small, positions });
+      expect(student.config.positions).toBe(positions);
+      const examples = arithmetic(256, 1);
+      const before = await evaluateStudentLoss(student, examples);
+      const result = await trainStudent({ student, examples, steps: 60, batchSize: 16, workers: 0, lr: 1e-2 });
+      const after = await evaluateStudentLoss(result.student, examples);
+      expect(result.steps).toBe(60);
+      expect(before.loss).toBeGreaterThan(3.5);
+      expect(after.loss).toBeLessThan(before.loss - 1.5);
+      expect(result.student.optimizer?.step).toBe(60);
+      expect(result.student.log.at(-1)?.step).toBe(60);
+    });
+  }
 
   it("trainStudent() leaves a span with weight 0 untrained while the rest learns", async () => {
     const student = createCheckpoint(tokenizer, small);
@@ -125,8 +128,8 @@ describe("trainStudent()", () => {
   });
 
   const built = fileURLToPath(new URL("../../../dist/models/student/_train_worker.js", import.meta.url));
-  it.skipIf(!existsSync(built))("trainStudent() gives the same update with 0, 1 and 2 worker threads (built dist worker)", async () => {
-    const student = createCheckpoint(tokenizer, small);
+  it.skipIf(!existsSync(built)).each(["alibi", "learned"] as const)("trainStudent() gives the same update with 0, 1 and 2 worker threads (built dist worker, %s positions)", async (positions) => {
+    const student = createCheckpoint(tokenizer, { ...small, positions });
     const examples = arithmetic(16, 5);
     const options = { student, examples, steps: 2, batchSize: 16, seed: 1 };
     const inThread = await trainStudent({ ...options, workers: 0 });

@@ -363,6 +363,11 @@ export const PassesConfig = strict("PassesConfig", {}, {
   maxDataLength: NonNegativeInteger,
   /** The most passes (`max_data_itr`). */
   maxPasses: PositiveInteger,
+  /**
+   * `min_data_length`: the fewest examples an iteration's training set (gold included) may have;
+   * with fewer, the official loop ends before training that iteration. 0 = never.
+   */
+  minDataLength: NonNegativeInteger,
 });
 export type PassesConfig = t.TypeOf<typeof PassesConfig>;
 
@@ -684,7 +689,7 @@ export interface ResolvedRunConfig {
   readonly maxUpdates: number;
   readonly temperatures: { readonly rollout: number; readonly lmsi: number; readonly eval: number };
   readonly maxTokens: { readonly rollout: number; readonly eval: number };
-  readonly passes: { readonly maxDataLength: number; readonly maxPasses: number };
+  readonly passes: { readonly maxDataLength: number; readonly maxPasses: number; readonly minDataLength: number };
   readonly training: {
     readonly epochs: number;
     readonly batchSize: number;
@@ -718,6 +723,14 @@ const MAX_DATA_LENGTH: Record<TaskName, number> = {
   logical_deduction: 80,
 };
 
+/** `min_data_length` per task, as the official README's TriPosT commands set it (`tripost.md` §1, §11). */
+const MIN_DATA_LENGTH: Record<TaskName, number> = {
+  multistep_arithmetic: 60,
+  word_sorting: 60,
+  date_understanding: 40,
+  logical_deduction: 20,
+};
+
 /** Rollout `max_new_tokens` of an HTTP student per task (`tripost.md` §3.1). */
 const HTTP_MAX_TOKENS: Record<TaskName, number> = {
   multistep_arithmetic: 512,
@@ -749,7 +762,8 @@ function isEmbeddedSpec(spec: string): boolean {
  * - `baselines`: both, or none with an external `trainer` (which trains TriPosT's student only);
  * - `trainer.reload`: `"embedded"` for an embedded student, as written (else `"none"`) for an HTTP one;
  * - `maxTokens`: 256 for an embedded student; 512 (MSA, DU) or 1024 (WS, LD) for an HTTP one;
- * - `passes.maxDataLength`: the task's `max_data_length` (MSA 150, WS 120, DU 100, LD 80).
+ * - `passes.maxDataLength`: the task's `max_data_length` (MSA 150, WS 120, DU 100, LD 80);
+ * - `passes.minDataLength`: the task's `min_data_length` (MSA 60, WS 60, DU 40, LD 20).
  *
  * The fixed ones are in {@linkcode DEFAULT_CONFIG}.
  *
@@ -841,6 +855,7 @@ export function resolveConfig(config: RunConfig): ResolvedRunConfig {
     passes: {
       maxDataLength: config.passes?.maxDataLength ?? MAX_DATA_LENGTH[task],
       maxPasses: config.passes?.maxPasses ?? 5,
+      minDataLength: config.passes?.minDataLength ?? MIN_DATA_LENGTH[task],
     },
     training,
     // An external trainer trains TriPosT's student only (README "External trainers").
@@ -868,7 +883,7 @@ function resolveTrainer(trainer: TrainerConfig, embedded: boolean): ResolvedTrai
  * format) on multistep arithmetic against the scripted expert, 300 easy training problems
  * (seed 0), tested on 100 easy `seen` and 100 medium `unseen` problems (seed 1001);
  * 2 iterations; r = 1.5, w = 1.5; 5 IMP updates; temperatures 1.0 (rollout), 1.2 (LMSI),
- * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples; training 4 epochs,
+ * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples (`min_data_length` 60); training 4 epochs,
  * batch 32, learning rate 3e-4, 2 workers, loss on the first attempt too, each iteration from the
  * previous model with its Adam state, 10% warm-up, decay to 10% of the learning rate; both
  * baselines; seed 0; 16 problems in flight.
@@ -890,7 +905,7 @@ export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
   maxUpdates: 5,
   temperatures: { rollout: 1, lmsi: 1.2, eval: 0 },
   maxTokens: { rollout: EMBEDDED_MAX_TOKENS, eval: EMBEDDED_MAX_TOKENS },
-  passes: { maxDataLength: 150, maxPasses: 5 },
+  passes: { maxDataLength: 150, maxPasses: 5, minDataLength: 60 },
   training: {
     epochs: 4,
     batchSize: 32,

@@ -52,6 +52,12 @@ export interface CollectOptions {
   readonly maxDataLength?: number;
   /** The most passes (`max_data_itr`). @default {1} */
   readonly maxPasses?: number;
+  /**
+   * `min_data_length`: the fewest training examples (gold included) the iteration needs; the
+   * official loop ends before training an iteration with fewer. Recorded in the stats
+   * (`belowMinDataLength`); the caller decides. @default {0}
+   */
+  readonly minDataLength?: number;
   /** Add gold examples (`tripost.md` §6). @default {true} */
   readonly addGold?: boolean;
   /** Whether an error ends the run instead of rejecting one problem. @default {() => false} */
@@ -105,8 +111,15 @@ export interface CollectStats {
   readonly rejections: Record<string, number>;
   /** Examples by kind before rebalancing. */
   readonly examplesBeforeRebalance: Record<string, number>;
-  /** The rebalanced set's realised counts and p. */
+  /**
+   * The rebalanced set's realised counts and p; `nonImprovementAvailable` and `duplicatesRemoved`
+   * count every pass (and the gold's duplicates).
+   */
   readonly rebalance: RebalanceStats;
+  /** `min_data_length` (see {@linkcode CollectOptions.minDataLength}). */
+  readonly minDataLength: number;
+  /** Whether the training set has fewer examples than `minDataLength`: the official loop stops here. */
+  readonly belowMinDataLength: boolean;
 }
 
 function count(into: Record<string, number>, key: string): void {
@@ -200,6 +213,7 @@ export function collectIteration(
     let examples: TrainingExample[] = [];
     const unbalanced: TrainingExample[] = [];
     let seenTexts = new Set<string>();
+    const passStats: RebalanceStats[] = [];
     let passes = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
       passes++;
@@ -224,6 +238,7 @@ export function collectIteration(
       const balanced = rebalanceExamples(passExamples, { improveDataRatio, seed: `${seed}/${iteration}/${pass}`, seenTexts });
       examples = [...examples, ...balanced.examples];
       seenTexts = balanced.seenTexts;
+      passStats.push(balanced.stats);
       if (examples.length >= maxDataLength) break;
     }
     const gold: TrainingExample[] = [];
@@ -233,7 +248,8 @@ export function collectIteration(
         if (E.isRight(example)) gold.push(example.right);
       }
     }
-    const withGold = addGold(examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts });
+    const withGold = addGold(examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts, passes: passStats });
+    const minDataLength = options.minDataLength ?? 0;
     return {
       trajectories: passRecords[0]?.trajectories ?? [],
       rejections: passRecords[0]?.rejections ?? [],
@@ -247,6 +263,8 @@ export function collectIteration(
         rejections: rejectionCounts,
         examplesBeforeRebalance: before,
         rebalance: withGold.stats,
+        minDataLength,
+        belowMinDataLength: withGold.examples.length < minDataLength,
       },
     };
   })();

@@ -29,6 +29,13 @@ export interface AddGoldOptions {
   readonly seed?: number | string;
   /** Texts already taken: gold examples with these texts are skipped. @default {new Set()} */
   readonly seenTexts?: ReadonlySet<string>;
+  /**
+   * The stats of the passes `examples` come from ({@linkcode rebalanceExamples}): the result's
+   * `nonImprovementAvailable` and `duplicatesRemoved` then count every pass (what there was to
+   * sample from; every duplicate removed, the passes' and the gold's). Without them they count
+   * `examples` and the gold only. @default {undefined}
+   */
+  readonly passes?: readonly RebalanceStats[];
 }
 
 /** The realised counts of a rebalanced set. */
@@ -133,7 +140,7 @@ export function addGold(
   gold: readonly TrainingExample[],
   options: AddGoldOptions = {},
 ): RebalanceResult {
-  const { seed = 0, seenTexts = new Set<string>() } = options;
+  const { seed = 0, seenTexts = new Set<string>(), passes } = options;
   const taken = new Set(seenTexts);
   for (const example of examples) taken.add(example.text);
   const { kept, removed } = withoutDuplicates(gold, taken);
@@ -143,9 +150,15 @@ export function addGold(
   const result = prng.fork("shuffle").shuffle([...examples, ...sampled]);
   const texts = new Set(taken);
   for (const example of sampled) texts.add(example.text);
+  const sum = (field: "nonImprovementAvailable" | "duplicatesRemoved") =>
+    (passes ?? []).reduce((total, stats) => total + stats[field], 0);
   return {
     examples: result,
-    stats: statsOf(result, { nonImprovementAvailable: nonImprovement, goldAvailable: kept.length, duplicatesRemoved: removed }),
+    stats: statsOf(result, {
+      nonImprovementAvailable: passes === undefined ? nonImprovement : sum("nonImprovementAvailable"),
+      goldAvailable: kept.length,
+      duplicatesRemoved: sum("duplicatesRemoved") + removed,
+    }),
     seenTexts: texts,
   };
 }
@@ -175,19 +188,11 @@ export function rebalance(
       map((items) => {
         const examples = items.flatMap((item): readonly TrainingExample[] => Array.isArray(item) ? item : [item as TrainingExample]);
         const balanced = rebalanceExamples(examples, rest);
-        const withGold = addGold(balanced.examples, gold, {
+        return addGold(balanced.examples, gold, {
           ...(rest.seed === undefined ? {} : { seed: rest.seed }),
           seenTexts: balanced.seenTexts,
+          passes: [balanced.stats],
         });
-        return {
-          examples: withGold.examples,
-          stats: {
-            ...withGold.stats,
-            nonImprovementAvailable: balanced.stats.nonImprovementAvailable,
-            duplicatesRemoved: balanced.stats.duplicatesRemoved + withGold.stats.duplicatesRemoved,
-          },
-          seenTexts: withGold.seenTexts,
-        };
       }),
     );
 }

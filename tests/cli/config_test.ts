@@ -137,6 +137,17 @@ describe("parseConfigText()", () => {
     });
   });
 
+  // Official README: --min_data_length 60 (MSA, WS), 40 (DU), 20 (LD); the loop ends before
+  // training an iteration with fewer examples.
+  it("resolves passes.minDataLength to the official README's per task, and takes it from a config file", () => {
+    expect(DEFAULT_CONFIG.passes.minDataLength).toBe(60);
+    expect(["multistep_arithmetic", "word_sorting", "date_understanding", "logical_deduction"].map((task) =>
+      resolveConfig({ task: task as "word_sorting", student: "http://127.0.0.1:8000/v1" }).passes.minDataLength
+    )).toEqual([60, 60, 40, 20]);
+    const text = `{\n  "passes": { "minDataLength": 5 }\n}\n`;
+    expect(resolveConfig(parseConfigText("run.json", text)).passes).toMatchObject({ minDataLength: 5, maxPasses: 5 });
+  });
+
   it("checkConfig() accepts the defaults", () => {
     expect(checkConfig({}, DEFAULT_CONFIG)).toEqual([]);
   });

@@ -164,4 +164,40 @@ describe("collectIteration()", () => {
     expect(result.rejections.map((rejection) => [rejection.id, rejection.type])).toEqual([[input[1]?.id, "endpoint-failed"]]);
     expect(result.trajectories.map((trajectory) => trajectory.id)).toEqual([input[0]?.id, input[2]?.id]);
   });
+
+  // stats.json: what there was to sample from in every pass, and every duplicate removed (the
+  // official `num_duplicates` counts the duplicates across passes; the gold's are skipped too).
+  it("collectIteration() counts the non-improvement examples available and every duplicate over all passes", async () => {
+    const input = problems.slice(0, 8);
+    const behaviours: Behaviour[] = input.map((_, index) => (index % 2 === 0 ? { kind: "right" } : { kind: "wrong", line: index }));
+    const student = scriptedStudent(input, behaviours, [0]);
+    const result = await collectIteration(student, expert, input, { task, format, maxPasses: 2, maxDataLength: 1000, seed: 3 });
+    const before = result.stats.examplesBeforeRebalance;
+    const nonImprovementBefore = (before["terminal"] ?? 0) + (before["correct"] ?? 0);
+    const stats = result.stats.rebalance;
+    // The student writes the same rollouts in both passes: pass 2's improvement examples are
+    // duplicates of pass 1's (all kept), beside the gold examples already taken.
+    const goldRemoved = result.unbalancedExamples.filter((example) => example.kind === "gold").length - stats.goldAvailable;
+    const improvementPerPass = (before["improvement"] ?? 0) / 2;
+    expect(improvementPerPass).toBeGreaterThan(0);
+    expect(stats.duplicatesRemoved - goldRemoved).toBeGreaterThanOrEqual(improvementPerPass);
+    // Pass 1 alone had every one of its non-improvement examples to sample from.
+    expect(stats.nonImprovementAvailable).toBeGreaterThanOrEqual(nonImprovementBefore / 2);
+    expect(stats.nonImprovementAvailable).toBeGreaterThan(stats.terminal + stats.correct);
+  });
+
+  // `min_data_length`: the official loop ends before training an iteration whose data has fewer
+  // examples (`len(new_train_data) < min_data_length`, gold included).
+  it("collectIteration() records whether the training set is below minDataLength", async () => {
+    const input = problems.slice(0, 8);
+    const behaviours: Behaviour[] = input.map((_, index) => (index % 2 === 0 ? { kind: "right" } : { kind: "wrong", line: index }));
+    const student = scriptedStudent(input, behaviours, [0]);
+    const low = await collectIteration(student, expert, input, { task, format, minDataLength: 1 });
+    expect(low.examples.length).toBeGreaterThan(0);
+    expect(low.stats).toMatchObject({ minDataLength: 1, belowMinDataLength: false });
+    const high = await collectIteration(student, expert, input, { task, format, minDataLength: low.examples.length + 1 });
+    expect(high.stats).toMatchObject({ minDataLength: low.examples.length + 1, belowMinDataLength: true });
+    const unset = await collectIteration(student, expert, input, { task, format });
+    expect(unset.stats).toMatchObject({ minDataLength: 0, belowMinDataLength: false });
+  });
 });

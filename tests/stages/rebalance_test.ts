@@ -101,6 +101,20 @@ describe("addGold()", () => {
     expect(output).toHaveLength(4);
   });
 
+  it("addGold() with the passes' stats counts what every pass had to sample from and every duplicate", () => {
+    const first = rebalanceExamples([example("i1", "improvement"), example("t1", "terminal"), example("t2", "terminal"), example("c1", "correct")], { seed: 1 });
+    const second = rebalanceExamples([example("i2", "improvement"), example("t1b", "terminal", "t1"), example("t3", "terminal")], {
+      seed: 2,
+      seenTexts: first.seenTexts,
+    });
+    expect([first.stats.nonImprovementAvailable, second.stats.nonImprovementAvailable, second.stats.duplicatesRemoved]).toEqual([3, 1, 1]);
+    const examples = [...first.examples, ...second.examples];
+    const gold = [example("g1#gold", "gold", "i1"), example("g2#gold", "gold")];
+    const result = addGold(examples, gold, { seed: 3, seenTexts: second.seenTexts, passes: [first.stats, second.stats] });
+    // 3 + 1 non-improvement examples were there to sample from (2 sampled); one pass duplicate and one gold duplicate.
+    expect(result.stats).toMatchObject({ terminal: 2, nonImprovementAvailable: 4, duplicatesRemoved: 2, goldAvailable: 1 });
+  });
+
   test.prop([examples, golds, fc.integer(), seen])(
     "addGold() caps the gold, keeps output ⊆ input ∪ gold, has no duplicate texts, and is pure",
     (input, gold, seed, seenList) => {

@@ -26,7 +26,7 @@ export interface Batch {
   readonly targets: Int32Array;
   /** Loss weight per target; 0 on padding. */
   readonly weights: Float32Array;
-  /** Number of non-padding targets (the loss's normaliser). */
+  /** Number of targets with a positive weight (the loss's normaliser, the official `Σ loss_mask`). */
   readonly maskSum: number;
 }
 
@@ -81,7 +81,9 @@ export function makeBatch(examples: readonly EncodedExample[]): Batch {
     inputs.set(example.ids.subarray(0, length), row * time);
     targets.set(example.ids.subarray(1), row * time);
     weights.set(example.weights, row * time);
-    maskSum += length;
+    // The official normaliser is the number of targets under the loss mask (`tripost.md` §7.1):
+    // targets of weight 0 (masked, e.g. `maskFirstAttempt`) count as little as padding.
+    for (const weight of example.weights) if (weight > 0) maskSum += 1;
   });
   return { batch, time, inputs, targets, weights, maskSum };
 }

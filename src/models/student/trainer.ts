@@ -222,7 +222,8 @@ export async function trainStudent(options: TrainStudentOptions): Promise<TrainS
       const parts = engines.length === 1 ? [chosen] : splitForWorkers(chosen, engines.length);
       const batches = parts.map((part) => makeBatch(part));
       const results = await Promise.all(batches.map((batch, index) => (engines[index] as Engine).compute(weights, batch)));
-      const maskSum = results.reduce((sum, result) => sum + result.maskSum, 0);
+      // At least 1: a batch whose every target is masked contributes no gradient.
+      const maskSum = Math.max(1, results.reduce((sum, result) => sum + result.maskSum, 0));
       const lossSum = results.reduce((sum, result) => sum + result.lossSum, 0);
       const gradients = (results[0] as GradientResult).gradients;
       for (const result of results.slice(1)) {

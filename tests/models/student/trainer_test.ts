@@ -58,6 +58,15 @@ describe("encodeExample() and makeBatch()", () => {
     expect([...batch.targets.slice(4)]).toEqual([tokenizer.idOf("a"), EOS, PAD, PAD]);
     expect([...batch.weights]).toEqual([1, 1, 1, 1, 2, 2, 0, 0]);
   });
+
+  it("makeBatch() normalises by the targets under the loss mask only, as the official trainer (Σ loss_mask)", () => {
+    // "ab=c" with no loss before "=" (weightBefore 0): targets a b = c EOS, two of them masked.
+    const masked = encodeExample(tokenizer, 16, { text: "ab=c", weightFrom: 2, weight: 1.5, weightBefore: 0 });
+    const plain = encodeExample(tokenizer, 16, { text: "x", weightFrom: 0, weight: 1 });
+    if (E.isLeft(masked) || E.isLeft(plain)) throw new Error("encode failed");
+    expect([...masked.right.weights]).toEqual([0, 0, 1.5, 1.5, 1.5]);
+    expect(makeBatch([masked.right, plain.right]).maskSum).toBe(3 + 2);
+  });
 });
 
 describe("learningRateAt()", () => {

@@ -8,6 +8,7 @@ import type { Prediction } from "../codecs/prediction.js";
 import { RunError, UsageError } from "../errors.js";
 import { isFatal } from "../models/errors.js";
 import { evaluate, evaluationMetrics, formatMetricsSummary } from "../stages/evaluate.js";
+import { DEFAULT_MAX_GENERATIONS } from "../stages/self_improve.js";
 import { type FormatName, formatFor } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
@@ -84,7 +85,7 @@ export const evalCommand: Command = {
             format: format.right,
             concurrency,
             maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
-            maxGenerations: numberFlag(args.flags, "max-generations") ?? 10,
+            maxGenerations: numberFlag(args.flags, "max-generations") ?? DEFAULT_MAX_GENERATIONS,
             seed: numberFlag(args.flags, "seed") ?? 0,
             isFatal,
           }),

@@ -166,7 +166,7 @@ export const mergeCommand: Command = {
     const gold = unbalanced.filter((example) => example.kind === "gold");
     // The same seeds as `collectIteration` (one pass), so merging shards gives one collection's training set.
     const balanced = rebalanceExamples(split, { improveDataRatio, seed: `${seed}/${iteration}/0` });
-    const withGold = addGold(balanced.examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts: balanced.seenTexts });
+    const withGold = addGold(balanced.examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts: balanced.seenTexts, passes: [balanced.stats] });
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     mkdirSync(out, { recursive: true });
     await writeJsonl(join(out, "trajectories.jsonl"), trajectories);

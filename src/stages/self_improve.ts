@@ -170,6 +170,9 @@ function finish(
   return { turns, finalAttempt, end, selfImproved, generations: state.generations };
 }
 
+/** Generations of the test-time loop: the official loop stops after three (README, deviations). */
+export const DEFAULT_MAX_GENERATIONS = 3;
+
 /**
  * Runs self-improvement inference for one problem. The student sees `format.prompt(problem)`;
  * after an attempt that ends with EOS it is re-prompted with only its latest attempt and the
@@ -184,7 +187,7 @@ export function selfImprove(
   problem: Problem,
   options: SelfImproveOptions = {},
 ): Observable<SelfImproveResult> {
-  const { temperature = 0, maxTokens = 512, maxGenerations = 3, maxContinuations = 3, seed, invalidFeedback = "continue" } = options;
+  const { temperature = 0, maxTokens = 512, maxGenerations = DEFAULT_MAX_GENERATIONS, maxContinuations = 3, seed, invalidFeedback = "continue" } = options;
   for (const [name, value, least] of [["maxTokens", maxTokens, 1], ["maxGenerations", maxGenerations, 1], ["maxContinuations", maxContinuations, 0]] as const) {
     if (!Number.isInteger(value) || value < least) {
       throw new RangeError(

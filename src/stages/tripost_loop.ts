@@ -395,6 +395,7 @@ export async function runTriPosT(
           improveDataRatio: config.improveDataRatio,
           weight: config.weight,
           maxDataLength: config.passes.maxDataLength,
+          minDataLength: config.passes.minDataLength,
           maxPasses: config.passes.maxPasses,
           isFatal,
           onProgress: ({ done, total, rejected, pass }) =>
@@ -430,6 +431,18 @@ export async function runTriPosT(
         journal.close();
         await student.close();
       }
+    }
+    // The official loop ends when an iteration collects fewer than `min_data_length` examples
+    // (`passes.minDataLength`): nothing is trained from here on.
+    if (examples.length < config.passes.minDataLength) {
+      onEvent?.({
+        type: "step-end",
+        method: "tripost",
+        iteration,
+        step: "collect",
+        summary: `${examples.length} examples, fewer than passes.minDataLength (${config.passes.minDataLength}): the loop ends before training iteration ${iteration}`,
+      });
+      break;
     }
     if (examples.length === 0) throw new Error(`Cannot train in iteration ${iteration} as the collection produced no training examples`);
     const steps = stepsFor(examples.length);

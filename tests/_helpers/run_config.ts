@@ -22,7 +22,7 @@ export const tinyRunConfig = {
   maxTokens: { rollout: 64, eval: 64 },
   // One pass: with several (the default, up to 5), collectIteration writes a problem's id once per
   // pass, so an id can be in trajectories.jsonl several times and in rejections.jsonl too.
-  passes: { maxPasses: 1 },
+  passes: { maxPasses: 1, minDataLength: 0 },
   training: { steps: 2, batchSize: 8, workers: 0 },
   concurrency: 4,
   seed: 5,

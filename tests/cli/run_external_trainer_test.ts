@@ -47,7 +47,7 @@ function externalConfig(overrides: Record<string, unknown> = {}, trainer: Record
     },
     iterations: 2,
     maxTokens: { rollout: 64, eval: 64 },
-    passes: { maxPasses: 1 },
+    passes: { maxPasses: 1, minDataLength: 0 },
     concurrency: 4,
     seed: 5,
     trainer: { command: trainerCommand(), reload: "vllm-lora", ...trainer },

@@ -9,7 +9,7 @@
  * whatever the few training steps did to the real one.
  */
 import * as E from "fp-ts/lib/Either.js";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { of } from "rxjs";
@@ -117,7 +117,8 @@ const tinyRun: RunConfig = {
   iterations: 2,
   baselines: ["ft-rationale"],
   maxTokens: { rollout: 64, eval: 64 },
-  passes: { maxPasses: 1 },
+  // A tiny collection: the official min_data_length would end the loop before any training.
+  passes: { maxPasses: 1, minDataLength: 0 },
   concurrency: 4,
   seed: 5,
 };
@@ -176,9 +177,10 @@ interface TinyRun {
 }
 
 /** Runs the tiny loop with `training` (and an external trainer's step, when given). */
-async function runWith(name: string, training: RunConfig["training"], trainExternally?: ExternalTrainingStep): Promise<TinyRun> {
+async function runWith(name: string, training: RunConfig["training"], trainExternally?: ExternalTrainingStep, passes?: RunConfig["passes"]): Promise<TinyRun> {
   const config = resolveConfig({
     ...tinyRun,
+    ...(passes === undefined ? {} : { passes }),
     ...(trainExternally === undefined ? {} : { baselines: [] }),
     training: { steps: 2, batchSize: 4, workers: 0, ...training },
   });
@@ -314,6 +316,17 @@ describe("runTriPosT() training settings", () => {
     expect((await checkpointAt(join(fresh.outDir, "iteration-2", "checkpoint"))).optimizer?.step).toBe(2);
     expect((await checkpointAt(join(fresh.outDir, "iteration-2", "ft-rationale", "checkpoint"))).optimizer?.step).toBe(2);
   });
+});
+
+describe("runTriPosT() and min_data_length", () => {
+  it("runTriPosT() ends the loop before training an iteration that collected fewer than passes.minDataLength examples (official min_data_length)", async () => {
+    const run = await runWith("below-min", {}, undefined, { minDataLength: 100_000 });
+    expect(run.calls).toHaveLength(0);
+    expect(existsSync(join(run.outDir, "iteration-1", "stats.json"))).toBe(true);
+    expect(existsSync(join(run.outDir, "iteration-2"))).toBe(false);
+    const metrics = JSON.parse(readFileSync(join(run.outDir, "metrics.json"), "utf8")) as { rows: { method: string }[] };
+    expect(metrics.rows.map((row) => row.method)).toEqual(["M0"]);
+  }, 60_000);
 });
 
 describe("runTriPosT() training settings with an external trainer", () => {

@@ -65,14 +65,18 @@ export interface SelfImproveResult {
  * kind); stop at the first that is not. A legal compact line is a feedback line, an answer line,
  * or a step line of the task's compact grammar (word sorting's `3.2 H:a<b` as much as
  * arithmetic's `-5+9=4`). This also cuts a hallucinated next question, and junk a student writes
- * after its answer (`A:-18\nA::-18\n:::-1`).
+ * after its answer (`A:-18\nA::-18\n:::-1`). In the compact format an answer line may only be
+ * followed by a feedback line (a deviation the compact format needs: its step lines have no id).
  */
 export function cleanGeneration(format: TrajectoryFormat, text: string): string[] {
   const kept: string[] = [];
   let previous: string | undefined;
   for (const line of text.split("\n")) {
     const key = format.lineKey(line);
-    if (key === undefined || key === previous) break;
+    // A compact answer line ends an attempt: only a feedback line may follow it (an update only
+    // ever follows a feedback line). Compact step lines carry no id, so without this a junk line
+    // after the answer (`A:-64\n*6=64`) would pass the official "id differs" test.
+    if (key === undefined || key === previous || (previous === "answer" && key !== "feedback")) break;
     kept.push(line);
     previous = key;
   }

@@ -1,4 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,6 +166,14 @@ describe("loadConfig()", () => {
   it("decodes the embedded example config to the defaults", async () => {
     const config = await loadConfig("fixtures/configs/embedded.json");
     expect(resolveConfig(config)).toEqual(DEFAULT_CONFIG);
+  });
+
+  it("decodes the embedded word sorting config, whose student is shipped", async () => {
+    const config = resolveConfig(await loadConfig("fixtures/configs/embedded-ws.json"));
+    expect(config.task).toBe("word_sorting");
+    expect(config.student).toMatchObject({ spec: "embedded:fixtures/student/m0-ws", format: "compact" });
+    expect(config.passes).toEqual({ maxDataLength: 120, maxPasses: 5, minDataLength: 60 });
+    expect(existsSync("fixtures/student/m0-ws/weights.bin")).toBe(true);
   });
 
   it("decodes the HTTP example config with the key's variable name only", async () => {

@@ -226,6 +226,13 @@ describe("cleanGeneration()", () => {
     expect(cleanGeneration(compact, `${WRONG}\n${FEEDBACK}\n${RIGHT}\nF:ok`)).toEqual([...WRONG.split("\n"), FEEDBACK, ...RIGHT.split("\n"), "F:ok"]);
   });
 
+  it("cleanGeneration() lets only a feedback line follow a compact answer line (compact steps have no id to tell a new attempt)", () => {
+    expect(cleanGeneration(compact, `${RIGHT}\n*6=64\n-6*6=-32\nA:-32`)).toEqual(RIGHT.split("\n"));
+    expect(cleanGeneration(compact, `${RIGHT}\nF:ok`)).toEqual([...RIGHT.split("\n"), "F:ok"]);
+    // The official format keeps its own rule (a known header whose step id differs).
+    expect(cleanGeneration(official, "(1) a.\n(Final response) So the answer is 1.\n(2) b.")).toEqual(["(1) a.", "(Final response) So the answer is 1.", "(2) b."]);
+  });
+
   it("cleanGeneration() keeps a prefix of the lines, and every line of a well-formed compact trajectory", () => {
     // A compact step line: the step alphabet, not starting or ending with `=` (a question line such
     // as `((1+2)*3)=` is a hallucinated next problem, cut like the official `Q:`).

@@ -23,6 +23,8 @@ afterAll(async () => {
 const options = { dModel: 16, layers: 1, heads: 2, context: 24, mlp: 32, seed: 2 };
 
 const M0 = fileURLToPath(new URL("../../../fixtures/student/m0-msa", import.meta.url));
+/** The first shipped M0 (learned positions, before the field existed), kept to test that old checkpoints load. */
+const LEGACY = fileURLToPath(new URL("../../../fixtures/student/legacy-learned-msa", import.meta.url));
 
 const PROBLEMS = ["((-5 + 9) * (3 - -2)) =\n", "((7 * 2) - (4 + -6)) =\n", "((1 - 8) + (6 * -3)) =\n"];
 
@@ -111,10 +113,10 @@ describe("saveCheckpoint() and loadCheckpoint()", () => {
     expect((await stat(directory)).mode & 0o777).toBe(0o755);
   });
 
-  it("loadCheckpoint() reads the shipped M0 (no 'positions' field) as learned positions and it decodes as before ALiBi", async () => {
-    const raw = JSON.parse(await readFile(join(M0, "config.json"), "utf8")) as Record<string, unknown>;
+  it("loadCheckpoint() reads the first shipped M0 (no 'positions' field) as learned positions and it decodes as before ALiBi", async () => {
+    const raw = JSON.parse(await readFile(join(LEGACY, "config.json"), "utf8")) as Record<string, unknown>;
     expect(raw).not.toHaveProperty("positions");
-    const loaded = await loadCheckpoint(M0);
+    const loaded = await loadCheckpoint(LEGACY);
     if (E.isLeft(loaded)) throw new Error(loaded.left.message);
     expect(loaded.right.config.positions).toBe("learned");
     expect(loaded.right.weights[1]).toHaveLength(loaded.right.config.context * loaded.right.config.dModel); // pos_emb

@@ -130,9 +130,12 @@ export async function measureDecoding(options: MeasureDecodingOptions = {}): Pro
  * students with each position encoding, and prints the figures in one table.
  */
 export async function runDecodeBenchmark(): Promise<void> {
-  const results = [await measureDecoding()];
+  // The first shipped M0 (2 layers, learned positions) beside the current one (3 layers, ALiBi).
+  const legacy = resolve(process.cwd(), "fixtures/student/legacy-learned-msa");
+  const results = existsSync(legacy) ? [await measureDecoding({ checkpoint: legacy })] : [];
+  results.push(await measureDecoding());
   for (const positions of POSITION_ENCODINGS) results.push(await measureDecoding({ fresh: positions }));
-  console.log(`Decoding (greedy, multistep arithmetic easy, compact prompts; checkpoint ${results[0]?.checkpoint}; fresh students: default size, seed 1)`);
+  console.log(`Decoding (greedy, multistep arithmetic easy, compact prompts; checkpoints ${results.map((result) => result.checkpoint).join(", ")}; fresh students: default size, seed 1)`);
   console.table(results.flatMap((result) => result.figures));
   for (const result of results) {
     console.log(`${result.figures[0]?.student}: cached and uncached greedy texts identical: ${result.cachedEqualsUncached}`);

@@ -26,24 +26,31 @@ async function main(): Promise<void> {
     const text = problem.prompt + problem.rationale;
     return { text, weightFrom: text.length, weight: 1 };
   });
-  const rows: { setting: string; positions: string; tokensPerSecond: number; msPerStep: number; loss: number }[] = [];
+  const rows: { setting: string; positions: string; layers: number; tokensPerSecond: number; msPerStep: number; loss: number }[] = [];
+  // The first shipped M0's shape (2 layers, learned positions), the same with ALiBi, and the
+  // current M0's shape (3 layers, ALiBi).
+  const shapes = [
+    ...POSITION_ENCODINGS.map((positions) => ({ positions, layers: 2 })),
+    { positions: "alibi" as const, layers: 3 },
+  ];
   for (const workers of [0, 1, 2]) {
-    // Both encodings one after the other for each setting, so they share the machine's state.
-    for (const positions of POSITION_ENCODINGS) {
-      const student = createCheckpoint(createTokenizer(), { seed: 1, positions });
+    // The shapes one after the other for each setting, so they share the machine's state.
+    for (const { positions, layers } of shapes) {
+      const student = createCheckpoint(createTokenizer(), { seed: 1, positions, layers });
       // A few warm-up steps (wasm compilation, worker start) are left out of the timing.
       const warm = await trainStudent({ student, examples, steps: 5, batchSize, workers });
       const result = await trainStudent({ student: warm.student, examples, steps, batchSize, workers, seed: 2 });
       rows.push({
         setting: workers === 0 ? "in-thread" : `${result.workers} worker${result.workers === 1 ? "" : "s"}`,
         positions,
+        layers,
         tokensPerSecond: Math.round(result.tokensPerSecond),
         msPerStep: Math.round(result.elapsedMs / result.steps),
         loss: Number(result.finalLoss.toFixed(3)),
       });
     }
   }
-  console.log(`Training (d=64, 2 layers, 4 heads, batch ${batchSize}, ${steps} steps, toy arithmetic; tokens = non-padding targets)`);
+  console.log(`Training (d=64, 4 heads, batch ${batchSize}, ${steps} steps, toy arithmetic; tokens = non-padding targets)`);
   console.table(rows);
   const decode = new URL("./_student_decode.js", import.meta.url);
   if (existsSync(fileURLToPath(decode))) {

@@ -79,7 +79,8 @@ export async function compactAccuracy(
   problems: readonly Problem[],
   options: { readonly batchSize?: number; readonly before?: (problem: Problem, index: number) => string; readonly maxTokens?: number } = {},
 ): Promise<CompactAccuracy> {
-  const { batchSize = 250, before = () => "", maxTokens = 400 } = options;
+  // By default the student may write up to its context: a cut rationale would be scored wrong.
+  const { batchSize = 250, before = () => "", maxTokens = Number.POSITIVE_INFINITY } = options;
   await initTfjs();
   const compact = task.compact;
   if (compact === undefined) throw new Error(`Cannot evaluate as ${task.name} has no compact format`);

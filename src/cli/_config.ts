@@ -219,9 +219,9 @@ export function lineOf(lines: ReadonlyMap<string, number>, path: string): number
 
 /**
  * What the codec cannot know: the task is implemented, generated data names one of the task's
- * difficulties, the student's format exists for the task, a scripted expert exists for the task,
- * and test set names are distinct. Paths point at the field to fix (the one that is written, when
- * a default clashes with it).
+ * difficulties, the student's format exists for the task, continuation updates go with the
+ * compact format, a scripted expert exists for the task, and test set names are distinct. Paths
+ * point at the field to fix (the one that is written, when a default clashes with it).
  */
 export function checkConfig(config: RunConfig, resolved: ResolvedRunConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -261,6 +261,12 @@ export function checkConfig(config: RunConfig, resolved: ResolvedRunConfig): Con
     issues.push({
       path: typeof config.student === "object" && config.student.format !== undefined ? "student.format" : "student",
       message: `Cannot use the compact format as the task '${resolved.task}' has none: use "tripost"`,
+    });
+  }
+  if (resolved.student.updates === "continuation" && resolved.student.format !== "compact") {
+    issues.push({
+      path: "student.updates",
+      message: `Cannot write updates as continuations in the ${resolved.student.format} format: "continuation" needs "format": "compact"`,
     });
   }
   if (resolved.expert === "scripted" && (task.critique === undefined || task.improve === undefined)) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ResolvedDataSource, ResolvedRunConfig, RunConfig } from "../codecs/config.js";
-import { resolveConfig } from "../codecs/config.js";
+import { resolveConfig, updateStyleOf } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
 import { createStudentModel } from "../models/student/student_model.js";
@@ -101,7 +101,7 @@ export const runCommand: Command = {
       throw new UsageError(`Cannot run with this config: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`);
     }
     const task = taskFromFlag(config.task);
-    const format = formatFor(task, config.student.format);
+    const format = formatFor(task, config.student.format, { updates: updateStyleOf(config.student) });
     if (format._tag === "Left") throw new UsageError(`Cannot run as ${format.left}`);
     const expertConfig = config.expert;
     const retries = createRetryCounter();

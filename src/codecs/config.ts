@@ -209,6 +209,14 @@ function discriminated<K extends string, M extends Record<string, t.Mixed>>(
 export const FormatName = oneOf("FormatName", ["tripost", "compact"] as const);
 export type FormatName = t.TypeOf<typeof FormatName>;
 
+/**
+ * How the student writes an update after a feedback line: the `whole` new attempt (the official
+ * text), or, in the compact format, a `continuation` from the error step on (the lines before it,
+ * the official `prev_partial_answer`, are taken over from the previous attempt unwritten).
+ */
+export const UpdateStyle = oneOf("UpdateStyle", ["whole", "continuation"] as const);
+export type UpdateStyle = t.TypeOf<typeof UpdateStyle>;
+
 /** The baselines a run can train next to TriPosT (`tripost.md` §8). */
 export const BaselineName = oneOf("BaselineName", ["ft-rationale", "lmsi"] as const);
 export type BaselineName = t.TypeOf<typeof BaselineName>;
@@ -301,8 +309,15 @@ const StudentSpec = refined(
     typeof input === "string" && (/^embedded:.+/.test(input) || /^https?:\/\/[^\s]+$/.test(input)),
 );
 
-/** The student: its model spec, the format it writes, and, for HTTP, how to reach it. */
-export const StudentObject = strict("StudentSetting", { spec: StudentSpec }, { format: FormatName, ...endpointProps });
+/**
+ * The student: its model spec, the format it writes, how it writes updates (`updates`, compact
+ * format only; `"whole"` when left out), and, for HTTP, how to reach it.
+ */
+export const StudentObject = strict("StudentSetting", { spec: StudentSpec }, {
+  format: FormatName,
+  updates: UpdateStyle,
+  ...endpointProps,
+});
 export type StudentObject = t.TypeOf<typeof StudentObject>;
 
 /** The student as a spec string (shorthand) or an object. */
@@ -656,8 +671,16 @@ export interface ResolvedFileData {
 /** A data set with every field filled in. */
 export type ResolvedDataSource = ResolvedGeneratedData | ResolvedFileData;
 
-/** The student with every field filled in. */
-export type ResolvedStudent = EndpointConfig & { readonly spec: string; readonly format: FormatName };
+/**
+ * The student with every field filled in; `updates` is there only when the config writes it
+ * (see {@linkcode updateStyleOf}: `"whole"` otherwise).
+ */
+export type ResolvedStudent = EndpointConfig & { readonly spec: string; readonly format: FormatName; readonly updates?: UpdateStyle };
+
+/** How a resolved student writes its updates: `student.updates`, or `"whole"` (the official text). */
+export function updateStyleOf(student: { readonly updates?: UpdateStyle }): UpdateStyle {
+  return student.updates ?? "whole";
+}
 
 /** The stable adapter name of `reload: "vllm-lora"` when the config names none. */
 export const DEFAULT_LORA_NAME = "tripost-student";

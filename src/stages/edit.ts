@@ -27,7 +27,7 @@ import type { Author, Trajectory } from "../codecs/trajectory.js";
 import { isCorrectFeedback } from "../tasks/feedback.js";
 import { madeProgress } from "../tasks/steps.js";
 import type { Task } from "../tasks/task.js";
-import { type FormatName, officialFormat, type TrajectoryFormat } from "../tasks/trajectory_format.js";
+import { type FormatName, officialFormat, type TrajectoryFormat, writtenUpdate } from "../tasks/trajectory_format.js";
 import {
   checkLength,
   cleanAttempt,
@@ -77,7 +77,8 @@ export interface EditedTurn {
   readonly by: { readonly attempt: Author; readonly feedback: Author };
   /**
    * The turn in the student's format: the student's own lines where the student wrote them, the
-   * expert's converted otherwise. `feedbackLine` carries its prefix.
+   * expert's converted otherwise. `feedbackLine` carries its prefix. `attempt` is the full
+   * attempt, also where the student writes updates as continuations.
    */
   readonly written: { readonly attempt: string; readonly feedbackLine: string };
 }
@@ -302,6 +303,12 @@ function editOne(context: Context, rollout: Rollout): Flow<EditedTrajectory> {
             type: "format-error",
             reason: `the expert's update does not convert to the ${format.name} format: ${written.left.message}`,
           }));
+        }
+        // A continuation update must keep the lines before the error step as they were.
+        const before = updates.at(-1)?.written ?? editedTurn.written;
+        const continued = writtenUpdate(format, before.attempt, before.feedbackLine, written.right);
+        if (E.isLeft(continued)) {
+          return done(E.left({ type: "format-error", reason: `the expert's update cannot be written as a continuation: ${continued.left}` }));
         }
         updates.push({
           attempt: update.attempt,

@@ -13,7 +13,7 @@ import type { Prediction, PredictionEnd, PredictionTurn } from "../codecs/predic
 import type { Problem, TaskName } from "../codecs/problem.js";
 import type { Model } from "../models/model.js";
 import type { Task } from "../tasks/task.js";
-import type { TrajectoryFormat, WrittenTurn } from "../tasks/trajectory_format.js";
+import { type TrajectoryFormat, type WrittenTurn, writtenTurns } from "../tasks/trajectory_format.js";
 import { hash32 } from "../util/prng.js";
 import { selfImprove, type SelfImproveResult } from "./self_improve.js";
 
@@ -78,10 +78,14 @@ function isRight(task: Task, predicted: string | null, gold: string): boolean {
   return E.isRight(judged) && judged.right;
 }
 
-/** The whole output as the student wrote it: the prompt, then every attempt and feedback line. */
+/**
+ * The whole output as the student wrote it: the prompt, then every attempt and feedback line;
+ * an update as the format writes it (a continuation from the error step where the student writes
+ * continuations), while `turns` hold full attempts.
+ */
 function outputText(format: TrajectoryFormat, problem: Problem, turns: readonly WrittenTurn[]): string {
   let text = format.prompt(problem);
-  turns.forEach((turn, index) => {
+  writtenTurns(format, turns).forEach((turn, index) => {
     if (index > 0) text += `\n${format.updateHeader(problem)}`;
     text += turn.attempt;
     if (turn.feedbackLine !== undefined) text += `\n${turn.feedbackLine}`;

@@ -12,7 +12,7 @@ import type { Problem } from "../codecs/problem.js";
 import type { Model } from "../models/model.js";
 import { isCorrectFeedback } from "../tasks/feedback.js";
 import { stepIdOf } from "../tasks/steps.js";
-import type { TrajectoryFormat, WrittenTurn } from "../tasks/trajectory_format.js";
+import { fullTurns, type TrajectoryFormat, type WrittenTurn } from "../tasks/trajectory_format.js";
 
 /** Options for {@linkcode selfImprove}. */
 export interface SelfImproveOptions {
@@ -47,9 +47,12 @@ export type SelfImproveEnd = "correct" | "no-progress" | "repeating" | "limit" |
 
 /** What the student wrote, turn by turn, and what it answered. */
 export interface SelfImproveResult {
-  /** Every turn the student wrote, in its format; the last may have no feedback. */
+  /**
+   * Every turn the student wrote, in its format, with full attempts (a continuation update comes
+   * with its prefix); the last may have no feedback.
+   */
   readonly turns: readonly WrittenTurn[];
-  /** The final attempt (the answer's source), in the student's format. */
+  /** The final attempt (the answer's source), in the student's format, in full. */
   readonly finalAttempt: string;
   readonly end: SelfImproveEnd;
   /** Whether the student wrote an error feedback and then an updated attempt. */
@@ -128,7 +131,12 @@ function isCorrectClaim(format: TrajectoryFormat, line: string): boolean {
   return format.parseFeedback(line)?.correct === true || (format.name === "tripost" && isCorrectFeedback(line));
 }
 
-/** Splits cleaned lines into turns at feedback lines (and at an official update header). */
+/**
+ * Splits cleaned lines into turns at feedback lines (and at an official update header), with
+ * full attempts: an update the student wrote as a continuation is rebuilt with its prefix
+ * ({@linkcode fullTurns}). The first attempt of a context is whole (the prompt, or a re-prompt
+ * with the latest full attempt).
+ */
 function turnsOf(format: TrajectoryFormat, lines: readonly string[]): WrittenTurn[] {
   const turns: WrittenTurn[] = [];
   let attempt: string[] = [];
@@ -143,7 +151,7 @@ function turnsOf(format: TrajectoryFormat, lines: readonly string[]): WrittenTur
     }
   }
   if (attempt.length > 0) turns.push({ attempt: attempt.join("\n") });
-  return turns.filter((turn) => turn.attempt !== "" || turn.feedbackLine !== undefined);
+  return fullTurns(format, turns.filter((turn) => turn.attempt !== "" || turn.feedbackLine !== undefined));
 }
 
 interface LoopState {

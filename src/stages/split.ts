@@ -11,7 +11,7 @@ import type { Rejection } from "../codecs/rejection.js";
 import type { TrainingExample } from "../codecs/training_example.js";
 import { isCorrectFeedback } from "../tasks/feedback.js";
 import { goldRationale, type ParseError, type Task } from "../tasks/task.js";
-import { type TrajectoryFormat, weightAnchor } from "../tasks/trajectory_format.js";
+import { type TrajectoryFormat, weightAnchor, writtenUpdate } from "../tasks/trajectory_format.js";
 import { terminalVerdict } from "./_edit_rules.js";
 import type { EditedTrajectory } from "./edit.js";
 
@@ -38,7 +38,10 @@ function stemOf(trajectory: EditedTrajectory): string {
  * The training examples of one edited trajectory, in the student's format:
  *
  * - each consecutive (ŷi, fi, ŷi+1) → an `improvement` example: prompt, ŷi, the feedback line,
- *   the update header, ŷi+1 (it ends after the updated attempt); id `<id>#si<i>`;
+ *   the update header, ŷi+1 (it ends after the updated attempt); id `<id>#si<i>`. ŷi is the full
+ *   attempt; ŷi+1 is written as the format writes updates ({@linkcode writtenUpdate}: with
+ *   continuation updates, from the step fi names on). An update the format cannot write (a
+ *   continuation that changes its prefix; the edit stage never makes one) gives no example;
  * - the last (ŷn, fn) of a trajectory with updates → a `terminal` example; id `<id>#t`;
  * - a trajectory of one attempt whose feedback is the terminal one → a `correct` example with
  *   weight 1 throughout; id `<id>#c`;
@@ -64,7 +67,9 @@ export function splitTrajectory(trajectory: EditedTrajectory, options: SplitOpti
   for (let index = 0; index + 1 < turns.length; index++) {
     const before = turns[index]!;
     const after = turns[index + 1]!;
-    const text = `${prompt}${before.written.attempt}\n${before.written.feedbackLine}\n${format.updateHeader(problem)}${after.written.attempt}`;
+    const update = writtenUpdate(format, before.written.attempt, before.written.feedbackLine, after.written.attempt);
+    if (E.isLeft(update)) continue;
+    const text = `${prompt}${before.written.attempt}\n${before.written.feedbackLine}\n${format.updateHeader(problem)}${update.right}`;
     examples.push(weighted(`${stem}#si${index}`, "improvement", text));
   }
   const last = turns.at(-1);

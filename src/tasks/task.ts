@@ -62,6 +62,14 @@ export interface CompactFormat {
    * when `line` is not one: the official evaluation reads the answer from this line alone.
    */
   finalResponse(line: string): string | undefined;
+  /**
+   * How many of a compact attempt's `lines` come before the line of the official numbered step
+   * `step` (the compact side of the official `prev_partial_answer`, `tripost.md` §3.2), or
+   * `undefined` when the attempt has no line for that step. Used only to write updates as
+   * continuations from the error step (`student.updates: "continuation"`); the final response
+   * (`A`) is handled by the format itself (all lines but the answer line).
+   */
+  linesBefore?(lines: readonly string[], step: string): number | undefined;
 }
 
 /**

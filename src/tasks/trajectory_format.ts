@@ -11,28 +11,38 @@
  * Attempts travel through the pipeline in the official format (the experts judge that); a format
  * converts them to and from what the student writes.
  *
+ * Updates (`updates`): the official text writes each update as a whole new attempt (`whole`). The
+ * compact format can instead write it as a *continuation* (`continuation`): after a feedback line
+ * naming step `s`, only the update's lines from step `s` on are written; the lines before `s`
+ * (the official `prev_partial_answer`, `tripost.md` §3.2) are taken over from the previous
+ * attempt. Attempts in {@linkcode WrittenTurn} and {@linkcode RenderTurn} are always *full*
+ * attempts: {@linkcode TrajectoryFormat.parseRollout} rebuilds them (prefix + continuation) and
+ * {@linkcode TrajectoryFormat.render} (with {@linkcode writtenUpdate}) writes the continuation.
+ * A feedback line that names no step the previous attempt has a line for (`F:ok`, an unparsable
+ * line, a step beyond the attempt) takes over nothing: the update after it is a whole attempt.
+ *
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import type { FormatName } from "../codecs/config.js";
+import type { FormatName, UpdateStyle } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
 import type { Verdict } from "../codecs/critique.js";
 import { parseFeedbackLine } from "./feedback.js";
 import { stepIdOf } from "./steps.js";
 import type { CompactFormat, FeedbackClaim, ParseError, Task } from "./task.js";
 
-/** The names of the formats (`tripost`, `compact`). */
-export type { FormatName };
+/** The names of the formats (`tripost`, `compact`) and of the ways to write updates (`whole`, `continuation`). */
+export type { FormatName, UpdateStyle };
 
 /** One turn as the student wrote it: an attempt in this format and the feedback line after it, if any. */
 export interface WrittenTurn {
-  /** The attempt's lines, in this format, joined with `\n`. */
+  /** The attempt's lines, in this format, joined with `\n`: the full attempt, also for a continuation update. */
   readonly attempt: string;
   /** The whole feedback line as written (with its prefix), when the student wrote one. */
   readonly feedbackLine?: string;
 }
 
-/** A turn to render: an attempt in this format and its feedback line (with prefix). */
+/** A turn to render: a full attempt in this format and its feedback line (with prefix). */
 export interface RenderTurn {
   readonly attempt: string;
   readonly feedbackLine: string;
@@ -48,6 +58,8 @@ export interface FormatError {
 /** A way of writing trajectories as text. */
 export interface TrajectoryFormat {
   readonly name: FormatName;
+  /** How updates are written: `whole` attempts, or `continuation`s from the error step (compact only). */
+  readonly updates: UpdateStyle;
   /** What starts a feedback line; the loss weight applies from the first `\n` + this prefix on. */
   readonly feedbackPrefix: string;
   /** The text before the first attempt, ending with a newline. */
@@ -75,10 +87,82 @@ export interface TrajectoryFormat {
    * reads the answer from that line alone (`tripost.md` §9), whatever the attempt's other lines are.
    */
   finalResponse(line: string): string | undefined;
-  /** The turns of a student's continuation after {@linkcode prompt}, cleaned by the format's rules. */
+  /**
+   * The lines an update written after `feedbackLine` on `previous` (a full attempt in this
+   * format) takes over from `previous` without writing them: for `continuation`, the lines before
+   * the step the feedback line names (all but the last for the answer `A`); `[]` for `whole`
+   * updates and when the line names no step `previous` has a line for.
+   */
+  updatePrefix(previous: string, feedbackLine: string): string[];
+  /**
+   * The turns of a student's continuation after {@linkcode prompt}, cleaned by the format's
+   * rules, with full attempts (an update written as a continuation is rebuilt with its prefix).
+   */
   parseRollout(problem: Problem, continuation: string): E.Either<FormatError, WrittenTurn[]>;
-  /** The whole text: the prompt, then each attempt and its feedback line, with update headers between. */
+  /**
+   * The whole text: the prompt, then each attempt and its feedback line, with update headers
+   * between; updates as the format writes them ({@linkcode writtenUpdate}; an update that does
+   * not keep its prefix is written whole, and then does not read back the same).
+   */
   render(problem: Problem, turns: readonly RenderTurn[]): string;
+}
+
+/**
+ * An update as the student writes it after `feedbackLine` on `previous` (both in `format`): the
+ * whole `attempt`, or for continuation updates the lines after its prefix
+ * ({@linkcode TrajectoryFormat.updatePrefix}). A `Left` when `attempt` does not start with that
+ * prefix or has nothing after it: the format cannot write it.
+ */
+export function writtenUpdate(format: TrajectoryFormat, previous: string, feedbackLine: string, attempt: string): E.Either<string, string> {
+  const prefix = format.updatePrefix(previous, feedbackLine);
+  if (prefix.length === 0) return E.right(attempt);
+  const lines = attempt.split("\n");
+  if (lines.length <= prefix.length || prefix.some((line, index) => lines[index] !== line)) {
+    return E.left(`the update does not continue the ${prefix.length} line(s) before the step '${feedbackLine}' names`);
+  }
+  return E.right(lines.slice(prefix.length).join("\n"));
+}
+
+/**
+ * The full attempt of an update the student wrote (`written`) after `feedbackLine` on `previous`
+ * (a full attempt): its prefix ({@linkcode TrajectoryFormat.updatePrefix}), then `written`.
+ */
+export function fullUpdate(format: TrajectoryFormat, previous: string, feedbackLine: string, written: string): string {
+  const prefix = format.updatePrefix(previous, feedbackLine);
+  return prefix.length === 0 ? written : [...prefix, written].join("\n");
+}
+
+/**
+ * Full attempts from turns as written: each turn after one with a feedback line is rebuilt with
+ * {@linkcode fullUpdate} from the previous (full) attempt. Whole updates come back as they are.
+ */
+export function fullTurns(format: TrajectoryFormat, turns: readonly WrittenTurn[]): WrittenTurn[] {
+  const full: WrittenTurn[] = [];
+  for (const turn of turns) {
+    const before = full.at(-1);
+    full.push(
+      before?.feedbackLine === undefined || turn.attempt === ""
+        ? turn
+        : { ...turn, attempt: fullUpdate(format, before.attempt, before.feedbackLine, turn.attempt) },
+    );
+  }
+  return full;
+}
+
+/**
+ * The turns as written: each attempt after a feedback line as {@linkcode writtenUpdate} writes it,
+ * or whole where it cannot.
+ */
+export function writtenTurns<T extends { readonly attempt: string; readonly feedbackLine?: string | undefined }>(
+  format: TrajectoryFormat,
+  turns: readonly T[],
+): T[] {
+  return turns.map((turn, index) => {
+    const before = turns[index - 1];
+    if (before?.feedbackLine === undefined) return turn;
+    const written = writtenUpdate(format, before.attempt, before.feedbackLine, turn.attempt);
+    return E.isRight(written) ? { ...turn, attempt: written.right } : turn;
+  });
 }
 
 const HEADERS: readonly [RegExp, string][] = [
@@ -171,6 +255,7 @@ export function officialFormat(task: Task): TrajectoryFormat {
   const normaliseQuestionMarks = task.name === "word_sorting" || task.name === "logical_deduction";
   return {
     name: "tripost",
+    updates: "whole",
     feedbackPrefix: "Feedback:",
     prompt: (problem) => `Q: ${problem.question}\n${answerHeader(task)}`,
     updateHeader: () => `Updated ${answerHeader(task)}`,
@@ -181,6 +266,7 @@ export function officialFormat(task: Task): TrajectoryFormat {
     finalResponse: (line) => line,
     fromOfficial: (_problem, attempt) => E.right(attempt),
     toOfficial: (_problem, attempt) => E.right(attempt),
+    updatePrefix: () => [],
     parseRollout: (_problem, continuation) =>
       E.flatMap(cleanOfficialLines(continuation, { normaliseQuestionMarks }), splitOfficialTurns),
     render: (problem, turns) => renderTurns(`Q: ${problem.question}\n${answerHeader(task)}`, `Updated ${answerHeader(task)}`, turns),
@@ -215,12 +301,42 @@ function compactLineKey(compact: CompactFormat, line: string): string | undefine
   return step === undefined ? undefined : `step:${step}`;
 }
 
-/** The compact format of a task; `undefined` when the task has none. */
-export function compactFormat(task: Task): TrajectoryFormat | undefined {
+/** Options for {@linkcode compactFormat} and {@linkcode formatFor}. */
+export interface FormatOptions {
+  /** How updates are written (`continuation`: compact only). @default {"whole"} */
+  readonly updates?: UpdateStyle;
+}
+
+const COMPACT_FEEDBACK_STEP = /^F:([^:]+)(?::|$)/;
+
+/**
+ * The compact `prev_partial_answer`: the lines of `previous` before the step `feedbackLine`
+ * names. Only the step is read (`F:<step>:…`, `F:<step>`), so a segment the format cannot parse
+ * does not matter; `A` takes all lines but the answer line. `[]` when the line names no step
+ * (`F:ok`, no `F:<step>`) or the attempt has no line for it.
+ */
+function compactPrefix(compact: CompactFormat, previous: string, feedbackLine: string): string[] {
+  const step = COMPACT_FEEDBACK_STEP.exec(feedbackLine)?.[1];
+  if (previous === "" || step === undefined || step === "ok") return [];
+  const lines = previous.split("\n");
+  const count = step === "A"
+    ? ((lines.at(-1) ?? "").startsWith(COMPACT_ANSWER_PREFIX) ? lines.length - 1 : undefined)
+    : compact.linesBefore?.(lines, step);
+  return count === undefined ? [] : lines.slice(0, count);
+}
+
+/**
+ * The compact format of a task; `undefined` when the task has none. With `updates:
+ * "continuation"`, an update after a feedback line naming step `s` is written from `s` on (see
+ * the module notes); `"whole"` (the default) writes it whole, as the official text does.
+ */
+export function compactFormat(task: Task, options: FormatOptions = {}): TrajectoryFormat | undefined {
   const compact = task.compact;
   if (compact === undefined) return undefined;
-  return {
+  const { updates = "whole" } = options;
+  const format: TrajectoryFormat = {
     name: "compact",
+    updates,
     feedbackPrefix: COMPACT_FEEDBACK_PREFIX,
     prompt: (problem) => compact.prompt(problem),
     updateHeader: () => "",
@@ -233,6 +349,7 @@ export function compactFormat(task: Task): TrajectoryFormat | undefined {
     finalResponse: (line) => compact.finalResponse(line),
     fromOfficial: (problem, attempt) => compact.fromTripost(problem, attempt),
     toOfficial: (problem, attempt) => compact.toTripost(problem, attempt),
+    updatePrefix: (previous, feedbackLine) => updates === "whole" ? [] : compactPrefix(compact, previous, feedbackLine),
     parseRollout: (_problem, continuation) => {
       const turns: WrittenTurn[] = [];
       let attempt: string[] = [];
@@ -251,16 +368,25 @@ export function compactFormat(task: Task): TrajectoryFormat | undefined {
       }
       if (attempt.length > 0) turns.push({ attempt: attempt.join("\n") });
       if (turns.length === 0) return E.left({ type: "format-error", line: 0, message: "no attempt" });
-      return E.right(turns);
+      return E.right(updates === "whole" ? turns : fullTurns(format, turns));
     },
-    render: (problem, turns) => renderTurns(compact.prompt(problem), "", turns),
+    render: (problem, turns) =>
+      renderTurns(compact.prompt(problem), "", updates === "whole" ? turns : writtenTurns(format, turns)),
   };
+  return format;
 }
 
-/** The format called `name` for `task`; a `Left` when the task has no such format. */
-export function formatFor(task: Task, name: FormatName): E.Either<string, TrajectoryFormat> {
-  if (name === "tripost") return E.right(officialFormat(task));
-  const compact = compactFormat(task);
+/**
+ * The format called `name` for `task`; a `Left` when the task has no such format, or when
+ * `options.updates` is `continuation` and the format is not `compact`.
+ */
+export function formatFor(task: Task, name: FormatName, options: FormatOptions = {}): E.Either<string, TrajectoryFormat> {
+  if (name === "tripost") {
+    return options.updates === "continuation"
+      ? E.left("continuation updates need the compact format")
+      : E.right(officialFormat(task));
+  }
+  const compact = compactFormat(task, options);
   return compact === undefined ? E.left(`task '${task.name}' has no compact format`) : E.right(compact);
 }
 

@@ -243,6 +243,19 @@ export function compactFinalResponse(line: string): string | undefined {
   return line.startsWith("A:") ? `(Final response) So the answer is ${line.slice(2)}.` : undefined;
 }
 
+/**
+ * How many compact lines come before official step `step`: step (1), the implicit partition, has
+ * none before it; step `k ≥ 2` is compact line `k - 1`, so `k - 2` lines precede it, when the
+ * attempt has that step line (not its answer line). `undefined` otherwise.
+ */
+export function compactLinesBefore(lines: readonly string[], step: string): number | undefined {
+  if (!/^[1-9]\d*$/.test(step)) return undefined;
+  const stepLines = lines.at(-1)?.startsWith("A:") === true ? lines.length - 1 : lines.length;
+  const before = Number(step) - 2;
+  if (before < 0) return 0;
+  return before < stepLines ? before : undefined;
+}
+
 /** The compact format of multistep arithmetic (see the module notes). */
 export const compactFormat: CompactFormat = {
   prompt: compactPrompt,
@@ -252,4 +265,5 @@ export const compactFormat: CompactFormat = {
   parseFeedback: parseCompactFeedback,
   stepKey: compactStepKey,
   finalResponse: compactFinalResponse,
+  linesBefore: compactLinesBefore,
 };

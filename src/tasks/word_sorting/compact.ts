@@ -310,6 +310,16 @@ export function compactFinalResponse(line: string): string | undefined {
   return final === null ? undefined : renderFinal(final[1] as string);
 }
 
+/**
+ * How many compact lines come before the line of step `step`: the lines before the first line
+ * whose step id is `step` (as the official editor looks for the line starting with `(<id>)`);
+ * `undefined` when no line has that id.
+ */
+export function compactLinesBefore(lines: readonly string[], step: string): number | undefined {
+  const at = lines.findIndex((line) => compactStepKey(line) === step);
+  return at < 0 ? undefined : at;
+}
+
 /** The compact prompt: `Q:<words>\n`. */
 export function compactPrompt(problem: Problem): string {
   const words = wordsOfQuestion(problem.question) ?? [];
@@ -346,4 +356,5 @@ export const wordSortingCompact: CompactFormat = {
   parseFeedback: parseCompactFeedback,
   stepKey: compactStepKey,
   finalResponse: compactFinalResponse,
+  linesBefore: compactLinesBefore,
 };

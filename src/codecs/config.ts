@@ -906,8 +906,8 @@ function resolveTrainer(trainer: TrainerConfig, embedded: boolean): ResolvedTrai
  * format) on multistep arithmetic against the scripted expert, 300 easy training problems
  * (seed 0), tested on 100 easy `seen` and 100 medium `unseen` problems (seed 1001);
  * 2 iterations; r = 1.5, w = 1.5; 5 IMP updates; temperatures 1.0 (rollout), 1.2 (LMSI),
- * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples (`min_data_length` 60); training 4 epochs,
- * batch 32, learning rate 3e-4, 2 workers, loss on the first attempt too, each iteration from the
+ * 0 (eval); 256 tokens per generation; up to 5 passes or 150 examples (`min_data_length` 60); training 8 epochs,
+ * batch 32, learning rate 1e-3 (chosen on validation problems for the embedded student, README), 2 workers, loss on the first attempt too, each iteration from the
  * previous model with its Adam state, 10% warm-up, decay to 10% of the learning rate; both
  * baselines; seed 0; 16 problems in flight.
  */
@@ -930,9 +930,9 @@ export const DEFAULT_CONFIG: ResolvedRunConfig = Object.freeze({
   maxTokens: { rollout: EMBEDDED_MAX_TOKENS, eval: EMBEDDED_MAX_TOKENS },
   passes: { maxDataLength: 150, maxPasses: 5, minDataLength: 60 },
   training: {
-    epochs: 4,
+    epochs: 8,
     batchSize: 32,
-    learningRate: 3e-4,
+    learningRate: 1e-3,
     workers: 2,
     maskFirstAttempt: false,
     init: "previous",

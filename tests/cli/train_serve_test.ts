@@ -37,7 +37,7 @@ describe("tripost train", () => {
   // trains at that rate too, not at the trainer's pretraining default (3e-3).
   it("trains at run's replay learning rate by default", async () => {
     expect(TRAIN_DEFAULT_LR).toBe(DEFAULT_CONFIG.training.learningRate);
-    expect(TRAIN_DEFAULT_LR).toBe(3e-4);
+    expect(TRAIN_DEFAULT_LR).toBe(1e-3);
     const directory = mkdtempSync(join(tmpdir(), "tripost-train-"));
     const example = { id: "b", kind: "gold", text: "((2+2)*(1+1))=\n2+2=4\n1+1=2\n4*2=8\nA:8\nF:ok", weightFrom: 0, weight: 1 };
     writeFileSync(join(directory, "train.jsonl"), JSON.stringify(example));
@@ -45,7 +45,7 @@ describe("tripost train", () => {
     const result = await runCli(args, { cwd: directory });
     expect(result.code).toBe(0);
     const log = readFileSync(join(directory, "m1", "training_log.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { lr: number });
-    expect(log.at(-1)?.lr).toBeCloseTo(3e-4, 10);
+    expect(log.at(-1)?.lr).toBeCloseTo(1e-3, 10);
   });
 
   it("names the file, line and field of a bad example", async () => {

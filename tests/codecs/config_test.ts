@@ -39,11 +39,11 @@ describe("RunConfig", () => {
     ]);
   });
 
-  it("DEFAULT_CONFIG trains as the official loop does, except the Adam state it carries", () => {
+  it("DEFAULT_CONFIG trains as the official loop does, except the Adam state it carries and the embedded student's epochs and rate (chosen on validation problems)", () => {
     expect(DEFAULT_CONFIG.training).toEqual({
-      epochs: 4,
+      epochs: 8,
       batchSize: 32,
-      learningRate: 3e-4,
+      learningRate: 1e-3,
       workers: 2,
       maskFirstAttempt: false,
       init: "previous",

@@ -9,7 +9,7 @@
  * `--steps N` (default 3000), `--minutes M` (time budget, default 10), `--batch N` (32),
  * `--lr X` (3e-3), `--workers N` (2), `--seed S` (1), `--train N` problems (60000), `--eval N`
  * problems per split (500), `--d-model N` (64), `--layers N` (3), `--heads N` (4), `--context N`
- * (msa 384, ws 1024), `--positions alibi|learned` (alibi), `--pack X` (0.25), `--copy X` (0.25),
+ * (msa 384, ws 1024), `--positions alibi|learned` (alibi), `--pack X` (0.2), `--copy X` (0.5),
  * `--max-length N` (longest training window; msa 240, ws 480).
  *
  * @module
@@ -114,6 +114,40 @@ export async function compactAccuracy(
   return { accuracy: correct / problems.length, wellFormed: wellFormed / problems.length, seconds: (performance.now() - start) / 1000 };
 }
 
+/**
+ * Greedy copy accuracy: given the first half of a copy exercise (`s\n`), the share of exercises
+ * whose continuation starts with `s` exactly, and the share of characters right.
+ */
+export async function copyAccuracy(student: StudentCheckpoint, exercises: readonly { text: string; weightFrom: number }[]): Promise<{ exact: number; characters: number }> {
+  await initTfjs();
+  const params = createParams(student.config, student.weights);
+  const sampler = createSampler({ config: student.config, params, tokenizer: student.tokenizer });
+  try {
+    const rows = exercises.map((exercise) => {
+      const ids = student.tokenizer.encode(exercise.text.slice(0, exercise.weightFrom));
+      if (E.isLeft(ids)) throw new Error(`Cannot measure copying as an exercise has an unknown character: ${ids.left.character}`);
+      return { promptIds: ids.right, temperature: 0, maxTokens: exercise.weightFrom };
+    });
+    const results = await sampler.sample(rows, { yieldBetweenSteps: false });
+    let exact = 0;
+    let right = 0;
+    let total = 0;
+    results.forEach((result, index) => {
+      const exercise = exercises[index] as { text: string; weightFrom: number };
+      const wanted = exercise.text.slice(exercise.weightFrom, 2 * exercise.weightFrom - 1);
+      if (result.text.startsWith(wanted)) exact += 1;
+      for (let at = 0; at < wanted.length; at++) {
+        total += 1;
+        if (result.text[at] === wanted[at]) right += 1;
+      }
+    });
+    return { exact: exact / exercises.length, characters: right / Math.max(1, total) };
+  } finally {
+    sampler.dispose();
+    disposeParams(params);
+  }
+}
+
 function percent(value: number): string {
   return `${(value * 100).toFixed(1)}%`;
 }
@@ -140,8 +174,8 @@ async function main(): Promise<void> {
   const context = numberFlag("context", isWs ? 1024 : 384);
   const positions = flag("positions", "alibi");
   if (positions !== "alibi" && positions !== "learned") throw new RangeError(`Cannot pretrain as '--positions' must be alibi or learned: current value is ${positions}`);
-  const packShare = numberFlag("pack", 0.25);
-  const copyShare = numberFlag("copy", 0.25);
+  const packShare = numberFlag("pack", 0.2);
+  const copyShare = numberFlag("copy", 0.5);
   const maxLength = numberFlag("max-length", isWs ? 480 : 240);
 
   // Held out by seed: training problems come from seed `seed`, evaluation from seed `seed + 1000`;
@@ -200,6 +234,9 @@ async function main(): Promise<void> {
   const medium = await compactAccuracy(task, result.student, mediumEval);
   const easyAfterGold = await compactAccuracy(task, result.student, easyEval, { before: afterGold });
   const easyAfterCopy = await compactAccuracy(task, result.student, easyEval, { before: afterCopy });
+  const copyRandomEval = createPrng(`pretrain-eval-copy-only:${seed}`);
+  const copying = await copyAccuracy(result.student, Array.from({ length: 200 }, () => copyExercise(copyRandomEval, alphabet, 48)));
+  console.error(`copying: ${percent(copying.exact)} of exercises exactly, ${percent(copying.characters)} of characters`);
   console.error(
     `easy (seen) ${percent(easy.accuracy)} (well-formed ${percent(easy.wellFormed)}), medium (unseen) ${percent(medium.accuracy)} (well-formed ${percent(medium.wellFormed)}), ` +
       `easy after a gold text ${percent(easyAfterGold.accuracy)}, easy after a copy exercise ${percent(easyAfterCopy.accuracy)}`,
@@ -226,6 +263,7 @@ async function main(): Promise<void> {
     medium: { problems: mediumEval.length, seed: seed + 1000, accuracy: medium.accuracy, wellFormed: medium.wellFormed },
     easyAfterGoldText: { accuracy: easyAfterGold.accuracy, wellFormed: easyAfterGold.wellFormed },
     easyAfterCopyExercise: { accuracy: easyAfterCopy.accuracy, wellFormed: easyAfterCopy.wellFormed },
+    copying,
   };
   await writeFile(join(out, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
   console.log(JSON.stringify(metrics));

@@ -32,9 +32,9 @@ export const PRINTABLE = Array.from({ length: 95 }, (_, index) => String.fromCha
 
 /** Options for {@linkcode pretrainingCorpus}. */
 export interface PretrainingCorpusOptions {
-  /** Share of windows that pack two or three gold texts. @default {0.25} */
+  /** Share of windows that pack two or three gold texts. @default {0.2} */
   readonly packShare?: number;
-  /** Share of windows that start with a copy exercise. @default {0.25} */
+  /** Share of windows that start with a copy exercise. @default {0.5} */
   readonly copyShare?: number;
   /** Longest copied string. @default {48} */
   readonly maxCopy?: number;
@@ -77,7 +77,7 @@ export function copyExercise(random: ReturnType<typeof createPrng>, alphabet: st
  * exercise (module doc).
  */
 export function pretrainingCorpus(goldTexts: readonly string[], options: PretrainingCorpusOptions): { texts: TrainingText[]; stats: CorpusStats } {
-  const { packShare = 0.25, copyShare = 0.25, maxCopy = 48, maxLength, taskAlphabet, seed = 0 } = options;
+  const { packShare = 0.2, copyShare = 0.5, maxCopy = 48, maxLength, taskAlphabet, seed = 0 } = options;
   checkShare("packShare", packShare);
   checkShare("copyShare", copyShare);
   if (taskAlphabet.length === 0) throw new RangeError("Cannot build the pretraining corpus as 'taskAlphabet' must not be empty: current value is ''");

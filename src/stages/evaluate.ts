@@ -15,7 +15,7 @@ import type { Model } from "../models/model.js";
 import type { Task } from "../tasks/task.js";
 import { type TrajectoryFormat, type WrittenTurn, writtenTurns } from "../tasks/trajectory_format.js";
 import { hash32 } from "../util/prng.js";
-import { selfImprove, type SelfImproveResult } from "./self_improve.js";
+import { DEFAULT_MAX_GENERATIONS, selfImprove, type SelfImproveResult } from "./self_improve.js";
 
 /** Options for {@linkcode evaluate}. */
 export interface EvaluateOptions {
@@ -172,7 +172,7 @@ export function evaluate(student: Model, options: EvaluateOptions): OperatorFunc
     task,
     format,
     maxTokens = 512,
-    maxGenerations = 3,
+    maxGenerations = DEFAULT_MAX_GENERATIONS,
     maxContinuations = 3,
     invalidFeedback = "stop",
     seed = 0,

@@ -62,6 +62,19 @@ export function firstCompactAttempt(output: string): string {
   return (answer < 0 ? lines : lines.slice(0, answer + 1)).join("\n");
 }
 
+/** Runs `use` with a greedy sampler over `student`'s weights, disposing both afterwards. */
+async function withSampler<T>(student: StudentCheckpoint, use: (sampler: ReturnType<typeof createSampler>) => Promise<T>): Promise<T> {
+  await initTfjs();
+  const params = createParams(student.config, student.weights);
+  const sampler = createSampler({ config: student.config, params, tokenizer: student.tokenizer });
+  try {
+    return await use(sampler);
+  } finally {
+    sampler.dispose();
+    disposeParams(params);
+  }
+}
+
 /** Accuracy of greedy compact answers, with the share of well-formed attempts. */
 export interface CompactAccuracy {
   readonly accuracy: number;
@@ -81,15 +94,12 @@ export async function compactAccuracy(
 ): Promise<CompactAccuracy> {
   // By default the student may write up to its context: a cut rationale would be scored wrong.
   const { batchSize = 250, before = () => "", maxTokens = Number.POSITIVE_INFINITY } = options;
-  await initTfjs();
   const compact = task.compact;
   if (compact === undefined) throw new Error(`Cannot evaluate as ${task.name} has no compact format`);
-  const params = createParams(student.config, student.weights);
-  const sampler = createSampler({ config: student.config, params, tokenizer: student.tokenizer });
   const start = performance.now();
   let correct = 0;
   let wellFormed = 0;
-  try {
+  await withSampler(student, async (sampler) => {
     for (let offset = 0; offset < problems.length; offset += batchSize) {
       const part = problems.slice(offset, offset + batchSize);
       const rows = part.map((problem, index) => {
@@ -107,10 +117,7 @@ export async function compactAccuracy(
         if (answer !== undefined && task.isCorrectAnswer(answer, problem.answer)) correct += 1;
       });
     }
-  } finally {
-    sampler.dispose();
-    disposeParams(params);
-  }
+  });
   return { accuracy: correct / problems.length, wellFormed: wellFormed / problems.length, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -119,10 +126,7 @@ export async function compactAccuracy(
  * whose continuation starts with `s` exactly, and the share of characters right.
  */
 export async function copyAccuracy(student: StudentCheckpoint, exercises: readonly { text: string; weightFrom: number }[]): Promise<{ exact: number; characters: number }> {
-  await initTfjs();
-  const params = createParams(student.config, student.weights);
-  const sampler = createSampler({ config: student.config, params, tokenizer: student.tokenizer });
-  try {
+  return await withSampler(student, async (sampler) => {
     const rows = exercises.map((exercise) => {
       const ids = student.tokenizer.encode(exercise.text.slice(0, exercise.weightFrom));
       if (E.isLeft(ids)) throw new Error(`Cannot measure copying as an exercise has an unknown character: ${ids.left.character}`);
@@ -142,10 +146,7 @@ export async function copyAccuracy(student: StudentCheckpoint, exercises: readon
       }
     });
     return { exact: exact / exercises.length, characters: right / Math.max(1, total) };
-  } finally {
-    sampler.dispose();
-    disposeParams(params);
-  }
+  });
 }
 
 function percent(value: number): string {

@@ -20,6 +20,7 @@ import { runCommand } from "./cli/run.js";
 import { serveCommand } from "./cli/serve.js";
 import { trainCommand } from "./cli/train.js";
 import { exitCodeOf, UsageError } from "./errors.js";
+import { redactSecrets, refuseSecretsInArgs } from "./cli/_secrets.js";
 
 const COMMANDS: readonly Command[] = [
   problemsCommand,
@@ -61,11 +62,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(helpText(command.name, command.summary, command.usage, command.flags));
       return 0;
     }
+    refuseSecretsInArgs(command.name, args);
     await command.run(args, io);
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`tripost: ${message}\n`);
+    io.stderr.write(`tripost: ${redactSecrets(message)}\n`);
     return exitCodeOf(error);
   }
 }
@@ -94,7 +96,7 @@ if (isEntryPoint()) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`tripost: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`tripost: ${redactSecrets(error instanceof Error ? error.message : String(error))}\n`);
       process.exitCode = 1;
     },
   );

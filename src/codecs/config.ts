@@ -575,13 +575,87 @@ export type RunConfig = t.TypeOf<typeof RunConfig>;
 // secrets
 
 const SECRET_KEY = /^(api[_-]?key|key|secret|token|access[_-]?token|password|authorization|bearer)$/i;
-const SECRET_VALUE = /^(sk-|sk_|Bearer\s)/;
-const CREDENTIALS_IN_URL = /^[a-z]+:\/\/[^/@\s]+@/i;
+
+/** Query parameters that carry credentials in URLs (`?api_key=…`, `?key=…`, `?sig=…`). */
+const SECRET_QUERY_PARAMETER =
+  /^(key|api[_-]?key|apikey|x[_-]api[_-]key|token|access[_-]?token|id[_-]?token|auth|auth[_-]?token|authorization|bearer|secret|client[_-]?secret|password|passwd|pwd|sig|signature|x[_-]amz[_-](signature|credential|security[_-]token))$/i;
+
+/**
+ * Key-shaped text anywhere in a string: an `Authorization: Bearer …` value, OpenAI (`sk-…`),
+ * Hugging Face (`hf_…`), Google (`AIza…`), GitHub (`ghp_…`, `github_pat_…`), Slack (`xox…-`),
+ * Anthropic-style (`sk-ant-…`, covered by `sk-`) and AWS access key ids (`AKIA…`).
+ */
+const SECRET_SHAPES: readonly RegExp[] = [
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{6,}/i,
+  /(?<![A-Za-z0-9])sk[-_](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}/,
+  /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{10,}/,
+  /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{20,}/,
+  /(?<![A-Za-z0-9])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/,
+  /(?<![A-Za-z0-9])github_pat_[A-Za-z0-9_]{20,}/,
+  /(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}/,
+  /(?<![A-Za-z0-9])AKIA[0-9A-Z]{16}(?![A-Za-z0-9])/,
+];
+
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
+
+/**
+ * What kind of secret `text` holds, or `undefined`: key-shaped text (`sk-…`, `hf_…`, `AIza…`,
+ * `Bearer …`), a URL with credentials (`https://user:pass@host`), or a URL whose query carries a
+ * key (`?api_key=…`, `?key=…`, `?token=…`, `?access_token=…`, `?sig=…`). The description never
+ * repeats the secret.
+ *
+ * @example
+ * ```ts
+ * assertEquals(describeSecret("http://h/v1?api_key=abc"), "a URL whose query parameter 'api_key' holds a credential");
+ * assertEquals(describeSecret("http://127.0.0.1:8000/v1"), undefined);
+ * ```
+ */
+export function describeSecret(text: string): string | undefined {
+  if (/^(sk-|sk_|hf_|AIza|Bearer\s)/.test(text.trim())) return "text that looks like an API key or token";
+  for (const shape of SECRET_SHAPES) {
+    if (shape.test(text)) return "text that looks like an API key or token";
+  }
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    const candidate = match[0];
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i.test(candidate)) return "a URL with credentials (user:password@)";
+    let url: URL;
+    try {
+      url = new URL(candidate);
+    } catch {
+      continue;
+    }
+    for (const name of url.searchParams.keys()) {
+      if (SECRET_QUERY_PARAMETER.test(name)) return `a URL whose query parameter '${name}' holds a credential`;
+    }
+    // Fragments are sent nowhere but still written: a key there is as bad as in the query.
+    const fragment = new URLSearchParams(url.hash.replace(/^#/, ""));
+    for (const name of fragment.keys()) {
+      if (SECRET_QUERY_PARAMETER.test(name)) return `a URL whose fragment parameter '${name}' holds a credential`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `text` with every secret-shaped piece replaced by `[REDACTED]`: key-shaped strings, URL
+ * credentials (`user:pass@`), and the values of credential query parameters. For messages and
+ * logs, a last line of defence behind refusing secrets at load.
+ */
+export function redactSecrets(text: string): string {
+  let result = text;
+  for (const shape of SECRET_SHAPES) result = result.replace(new RegExp(shape.source, `${shape.flags.replace("g", "")}g`), "[REDACTED]");
+  result = result.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s@]+@/gi, "$1[REDACTED]@");
+  result = result.replace(/([?&#])([A-Za-z0-9_.-]+)=([^&#\s"'<>]*)/g, (whole, separator: string, name: string) =>
+    SECRET_QUERY_PARAMETER.test(name) ? `${separator}${name}=[REDACTED]` : whole
+  );
+  return result;
+}
 
 /**
  * The places where a config holds something that looks like a secret: a key named like one
- * (`apiKey`, `api_key`, `token`, …), a value starting with `sk-` or `Bearer `, or a URL with
- * credentials. The messages never repeat the value.
+ * (`apiKey`, `api_key`, `token`, …), a value that holds key-shaped text (`sk-…`, `hf_…`,
+ * `AIza…`, `Bearer …`, anywhere in the string: a trainer's command line too), or a URL with
+ * credentials in its user part or its query (`?api_key=…`). The messages never repeat the value.
  */
 export function findSecrets(input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -589,10 +663,9 @@ export function findSecrets(input: unknown): ConfigIssue[] {
   function walk(value: unknown, path: readonly string[]): void {
     const where = path.join(".");
     if (typeof value === "string") {
-      if (SECRET_VALUE.test(value.trim())) {
-        issues.push({ path: where, message: `Cannot accept ${named(where)} as it looks like an API key: ${advice}` });
-      } else if (CREDENTIALS_IN_URL.test(value.trim())) {
-        issues.push({ path: where, message: `Cannot accept ${named(where)} as the URL holds credentials: ${advice}` });
+      const secret = describeSecret(value);
+      if (secret !== undefined) {
+        issues.push({ path: where, message: `Cannot accept ${named(where)} as it holds ${secret}: ${advice} (a config never holds a secret)` });
       }
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => walk(item, [...path, String(index)]));

@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { firstValueFrom } from "rxjs";
@@ -8,6 +8,7 @@ import { loadCassette, recordModel } from "../../src/models/cassette.js";
 import { createHttpModel } from "../../src/models/http_model.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { compactFormat } from "../../src/tasks/trajectory_format.js";
+import { describeSecret, redactSecrets } from "../../src/codecs/config.js";
 import { rootDirectory } from "../_helpers/child_run.js";
 import { runCli } from "../_helpers/cli_io.js";
 import { type OpenAiServer, startOpenAiServer } from "../_helpers/openai_server.js";
@@ -170,5 +171,81 @@ describe("secrets", () => {
     });
     expect(response.status).toBe(401);
     expect(await response.text()).toContain(KEY);
+  });
+
+  /** A key of each kind, each distinctive; the checks search for the whole key and a piece of it. */
+  const PLANTED = {
+    sk: "sk-proj-PLANTED7a1b2c3d4e5f6071",
+    hf: "hf_PLANTEDaBcDeFgHiJkLmNoPq",
+    google: "AIzaSyPLANTED0123456789abcdefghijkl",
+    token: "PLANTEDtok3n9d8c7b6a5",
+  };
+  const pieces = (key: string) => [key, key.slice(-10)];
+
+  const plantedConfigs: [string, Record<string, unknown>, string][] = [
+    ["an expert URL query ?api_key=", { expert: { url: `http://127.0.0.1:9/v1?api_key=${PLANTED.token}`, model: "m" } }, "expert.url"],
+    ["an expert URL query ?key=", { expert: { url: `http://127.0.0.1:9/v1?key=${PLANTED.google}` } }, "expert.url"],
+    ["a student URL query ?token=", { student: `http://127.0.0.1:9/v1?token=${PLANTED.token}` }, "student"],
+    ["a student URL query ?access_token=", { student: { spec: `http://127.0.0.1:9/v1?access_token=${PLANTED.token}` } }, "student.spec"],
+    ["an expert URL query ?sig=", { expert: { url: `https://h.example/v1?sv=2024&sig=${PLANTED.token}` } }, "expert.url"],
+    ["URL userinfo", { expert: { url: `https://user:${PLANTED.token}@h.example/v1` } }, "expert.url"],
+    ["an hf_ token in a trainer command", {
+      student: "http://127.0.0.1:9/v1",
+      trainer: { command: ["python", "-m", "t", `--hub-token=${PLANTED.hf}`], reload: "none" },
+    }, "trainer.command.3"],
+    ["a Bearer header in a trainer command", {
+      student: "http://127.0.0.1:9/v1",
+      trainer: { command: ["curl", "-H", `Authorization: Bearer ${PLANTED.token}`, "http://h/"], reload: "none" },
+    }, "trainer.command.2"],
+    ["an sk- key as a model name", { expert: { url: "http://127.0.0.1:9/v1", model: PLANTED.sk } }, "expert.model"],
+    ["an AIza key in a data path", { data: { train: { source: "file", path: `data/${PLANTED.google}.jsonl` } } }, "data.train.path"],
+  ];
+
+  it.each(plantedConfigs)("tripost run refuses a config with a key in %s: exit 2, the field named, the apiKeyEnv hint, no directory, no copy", async (_, planted, field) => {
+    const configPath = writeRunConfig(workspace, "planted.json", { ...tinyRunConfig, baselines: [], ...planted });
+    const out = join(workspace, "planted-run");
+    const result = await runCli(["run", "--config", configPath, "--out", out], { cwd: rootDirectory, env: ENV });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`'${field}'`);
+    expect(result.stderr).toContain("apiKeyEnv");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    for (const key of Object.values(PLANTED)) {
+      for (const piece of pieces(key)) {
+        expect(result.stderr).not.toContain(piece);
+        expect(result.stdout).not.toContain(piece);
+      }
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  const plantedFlags: [string, string[]][] = [
+    ["collect --student URL?api_key=", collectArgs(`http://127.0.0.1:9/v1?api_key=${PLANTED.token}`, "flag-collect")],
+    ["eval --student user:key@URL", evalArgs(`http://user:${PLANTED.token}@127.0.0.1:9/v1`, "flag-eval")],
+    ["collect --expert URL?key=", [
+      "collect", "--task", "multistep_arithmetic", "--student", "embedded:fixtures/student/m0-msa", "--expert", `http://127.0.0.1:9/v1?key=${PLANTED.google}`,
+      "--in", "problems.jsonl", "--out", "flag-expert",
+    ]],
+    ["eval --student-model sk-…", [...evalArgs("http://127.0.0.1:9/v1", "flag-model"), "--student-model", PLANTED.sk]],
+  ];
+
+  it.each(plantedFlags)("tripost %s is refused before any call: exit 2, a hint to --api-key-env, no output, no copy", async (_, args) => {
+    const before = server.counts.requests;
+    const result = await runCli(args, { cwd: workspace, env: ENV });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/api-key-env/);
+    for (const key of Object.values(PLANTED)) for (const piece of pieces(key)) expect(result.stderr).not.toContain(piece);
+    expect(server.counts.requests).toBe(before);
+    expect(readdirSync(workspace).filter((name) => name.startsWith("flag-"))).toEqual([]);
+  });
+
+  it("describeSecret() tells key-shaped text from ordinary values, and redactSecrets() removes every planted key", () => {
+    for (const ordinary of ["http://127.0.0.1:8000/v1", "https://api.openai.com/v1?api-version=2024-06-01", "embedded:fixtures/student/m0-msa", "task-sk-learn", "OPENAI_API_KEY", "--lr=3e-4"]) {
+      expect(describeSecret(ordinary), ordinary).toBeUndefined();
+    }
+    const text = `GET http://u:${PLANTED.token}@h/v1?a=1&api_key=${PLANTED.token}&b=2 with ${PLANTED.sk}, ${PLANTED.hf}, ${PLANTED.google} and Bearer ${PLANTED.token}`;
+    const redacted = redactSecrets(text);
+    for (const key of Object.values(PLANTED)) expect(redacted).not.toContain(key.slice(-10));
+    expect(redacted).toContain("a=1");
+    expect(redacted).toContain("b=2");
   });
 });

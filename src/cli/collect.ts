@@ -18,8 +18,12 @@ import { resolveExpert } from "./_experts.js";
 import { readProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { writeOutput } from "./_output.js";
+import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
+
+/** The files `tripost collect` writes in `--out` (what `--force` replaces). */
+const COLLECT_OUTPUTS = ["trajectories.jsonl", "rejections.jsonl", "train.jsonl", "examples.jsonl", "stats.json", JOURNAL_FILE_NAME];
 
 /** `tripost collect`: one iteration of interactive trajectory editing and post-processing. */
 export const collectCommand: Command = {
@@ -52,6 +56,7 @@ export const collectCommand: Command = {
     shard: { type: "string", description: "collect only shard i of n (by a hash of the id); join with 'tripost merge'", placeholder: "i/n" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output" },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -69,7 +74,12 @@ export const collectCommand: Command = {
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const retries = createRetryCounter();
     const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
-    const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
+    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, COLLECT_OUTPUTS, {
+      command: "collect",
+      resume: booleanFlag(args.flags, "resume"),
+      force: booleanFlag(args.flags, "force"),
+      inputs: [stringFlag(args.flags, "in")],
+    });
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
     const meter = createUsageMeter();

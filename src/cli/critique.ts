@@ -3,10 +3,11 @@ import { Attempt } from "../codecs/attempt.js";
 import type { Critique } from "../codecs/critique.js";
 import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
-import { type ParsedArgs, stringFlag } from "./_args.js";
+import { booleanFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { toJsonl, writeOutput } from "./_output.js";
+import { FORCE_FLAG, prepareOutFile } from "./_out_dir.js";
 import { taskFromFlag } from "./_task.js";
 import type { Task } from "../tasks/task.js";
 
@@ -37,6 +38,7 @@ export const critiqueCommand: Command = {
     },
     in: { type: "string", description: "attempt JSONL (stdin when absent)", placeholder: "FILE" },
     out: { type: "string", description: "write to FILE instead of stdout", placeholder: "FILE" },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -53,6 +55,8 @@ export const critiqueCommand: Command = {
     if (format === "compact" && compact === undefined) {
       throw new UsageError(`Cannot read compact attempts as task '${task.name}' has no compact format`);
     }
+    const outFlag = stringFlag(args.flags, "out");
+    if (outFlag !== undefined) prepareOutFile(io, outFlag, { command: "critique", force: booleanFlag(args.flags, "force"), inputs: [stringFlag(args.flags, "in")] });
     const { name, text } = await readInputText(io, stringFlag(args.flags, "in"));
     const critiques: Critique[] = [];
     for (const input of parseJsonlText(name, text)) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createUsageMeter, usageReport } from "../models/usage_meter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { firstValueFrom, from, tap, toArray } from "rxjs";
 import type { Metrics } from "../codecs/metrics.js";
 import type { Prediction } from "../codecs/prediction.js";
@@ -15,6 +15,7 @@ import type { CliIo, Command } from "./_command.js";
 import { readProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { toJsonl } from "./_output.js";
+import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
@@ -56,6 +57,7 @@ export const evalCommand: Command = {
     seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output (the summary line is still printed)" },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -64,7 +66,11 @@ export const evalCommand: Command = {
     const format = formatFor(task, formatName);
     if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
     const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
-    const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
+    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, ["predictions.jsonl", "metrics.json"], {
+      command: "eval",
+      force: booleanFlag(args.flags, "force"),
+      inputs: [stringFlag(args.flags, "in")],
+    });
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const retries = createRetryCounter();
     const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });

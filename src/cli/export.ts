@@ -6,7 +6,8 @@ import { toOpenAiChat } from "../exports/to_openai_chat.js";
 import { toSpansRow } from "../exports/to_spans_row.js";
 import { toTripostRow } from "../exports/to_tripost_row.js";
 import { toTrlRow } from "../exports/to_trl_row.js";
-import { numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import { FORCE_FLAG, prepareOutFile } from "./_out_dir.js";
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { toJsonl, writeOutput } from "./_output.js";
@@ -53,12 +54,14 @@ export const exportCommand: Command = {
       choices: ["tripost", "compact"],
       defaultText: "per text: tripost when it starts with 'Q:'",
     },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const target = stringFlag(args.flags, "to") as (typeof EXPORT_TARGETS)[number];
     const format = stringFlag(args.flags, "format") as ExportTextFormat | undefined;
     const formatOption = format === undefined ? {} : { format };
     const seed = numberFlag(args.flags, "seed") ?? 0;
+    prepareOutFile(io, stringFlag(args.flags, "out") as string, { command: "export", force: booleanFlag(args.flags, "force"), inputs: [stringFlag(args.flags, "in")] });
     const { name, examples } = await readNumberedExamples(io, stringFlag(args.flags, "in") as string);
     let rows: unknown[];
     let note: string;

@@ -8,10 +8,11 @@ import { addGold, rebalanceExamples } from "../stages/rebalance.js";
 import { UsageReport } from "../codecs/metrics.js";
 import { mergeUsageEntries, usageReport } from "../models/usage_meter.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
-import { numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { writeOutput } from "./_output.js";
+import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 
 /** One record of a shard with what it is sorted by. */
 interface Placed<T> {
@@ -131,9 +132,15 @@ export const mergeCommand: Command = {
     out: { type: "string", description: "the merged output directory", placeholder: "DIR", required: true },
     ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all); as in the collections", placeholder: "R", defaultText: "1.5" },
     seed: { type: "number", description: "the run's seed, as in the collections", placeholder: "S", integer: true, defaultText: "0" },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     if (args.positionals.length === 0) throw new UsageError("Cannot merge as no shard directory is given (see 'tripost merge --help')");
+    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, ["trajectories.jsonl", "rejections.jsonl", "examples.jsonl", "train.jsonl", "stats.json"], {
+      command: "merge",
+      force: booleanFlag(args.flags, "force"),
+      inputs: args.positionals,
+    });
     const shards: ShardOutput[] = [];
     for (const [index, directory] of args.positionals.entries()) shards.push(await readShard(io, directory, index));
     const iterations = new Set(shards.map((shard) => shard.stats["iteration"] ?? 0));
@@ -167,7 +174,6 @@ export const mergeCommand: Command = {
     // The same seeds as `collectIteration` (one pass), so merging shards gives one collection's training set.
     const balanced = rebalanceExamples(split, { improveDataRatio, seed: `${seed}/${iteration}/0` });
     const withGold = addGold(balanced.examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts: balanced.seenTexts, passes: [balanced.stats] });
-    const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
     mkdirSync(out, { recursive: true });
     await writeJsonl(join(out, "trajectories.jsonl"), trajectories);
     await writeJsonl(join(out, "rejections.jsonl"), rejections);

@@ -1,6 +1,7 @@
-import { type ParsedArgs, numberFlag, stringFlag } from "./_args.js";
+import { booleanFlag, type ParsedArgs, numberFlag, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { toJsonl, writeOutput } from "./_output.js";
+import { FORCE_FLAG, prepareOutFile } from "./_out_dir.js";
 import { taskFromFlag } from "./_task.js";
 import { UsageError } from "../errors.js";
 import type { Split } from "../codecs/problem.js";
@@ -28,6 +29,7 @@ export const problemsCommand: Command = {
       defaultText: "official",
     },
     out: { type: "string", description: "write to FILE instead of stdout", placeholder: "FILE" },
+    ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -42,6 +44,8 @@ export const problemsCommand: Command = {
         `Cannot use '--difficulty ${difficulty}' as it must be one of ${task.difficulties.join(", ")}: current value is '${difficulty}'`,
       );
     }
+    const outFlag = stringFlag(args.flags, "out");
+    if (outFlag !== undefined) prepareOutFile(io, outFlag, { command: "problems", force: booleanFlag(args.flags, "force") });
     const split = stringFlag(args.flags, "split") as Split | "all" | undefined;
     const problems = task.generate({
       count: numberFlag(args.flags, "count") as number,

@@ -6,6 +6,7 @@
 export * from "./baselines.js";
 export * from "./collect.js";
 export * from "./edit.js";
+export * from "./example_id.js";
 export * from "./expert.js";
 export * from "./filter_trajectories.js";
 export * from "./generate.js";

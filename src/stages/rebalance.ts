@@ -8,6 +8,7 @@
  */
 import { map, type OperatorFunction, toArray } from "rxjs";
 import type { TrainingExample } from "../codecs/training_example.js";
+import { createHash } from "node:crypto";
 import { createPrng } from "../util/prng.js";
 
 /** Options for {@linkcode rebalanceExamples}. */
@@ -195,4 +196,187 @@ export function rebalance(
         });
       }),
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// the rebalancing of an iteration, in bounded memory
+
+/**
+ * The seed string of one rebalancing step of an iteration: `${seed}/${iteration}/${pass}` for a
+ * pass's sampling and `${seed}/${iteration}/gold` for the gold addition and the shuffle. One
+ * function, so that a collection, a run and a merge of shards draw the same numbers.
+ *
+ * @example
+ * ```ts
+ * assertEquals(rebalanceSeed(5, 1, 0), "5/1/0");
+ * assertEquals(rebalanceSeed(5, 1, "gold"), "5/1/gold");
+ * ```
+ */
+export function rebalanceSeed(seed: number, iteration: number, step: number | "gold"): string {
+  return `${seed}/${iteration}/${step}`;
+}
+
+/** Options for {@linkcode createRebalancer}. */
+export interface RebalancerOptions {
+  /** `improve_data_ratio` r (≤ 0 keeps every example). @default {1.5} */
+  readonly improveDataRatio?: number;
+  /** The run's seed. @default {0} */
+  readonly seed?: number;
+  /** The TriPosT iteration (part of the seeds, {@linkcode rebalanceSeed}). @default {0} */
+  readonly iteration?: number;
+}
+
+/** The training set an iteration's rebalancing chose: references to examples, in training order. */
+export interface RebalancePlan {
+  /** The references given to {@linkcode Rebalancer.add} and {@linkcode Rebalancer.addGold}, in the order the training set has them. */
+  readonly order: number[];
+  readonly stats: RebalanceStats;
+}
+
+/**
+ * The rebalancing of an iteration as examples go by, holding per example only a reference (where
+ * the caller put it: a byte offset in a file, an array index), its kind and a 128-bit digest of
+ * its text, never the example. It chooses what {@linkcode rebalanceExamples} per pass and
+ * {@linkcode addGold} at the end choose for the same examples and seeds ({@linkcode rebalanceSeed}),
+ * in the same order.
+ */
+export interface Rebalancer {
+  /** Adds a split example of the current pass, at `ref`. */
+  add(example: TrainingExample, ref: number): void;
+  /** Ends the current pass: samples its non-improvement examples; returns the pass's stats. */
+  endPass(): RebalanceStats;
+  /** The examples chosen by the passes ended so far (gold not included). */
+  readonly chosen: number;
+  /** Adds a gold candidate (after the last pass), at `ref`. */
+  addGold(example: TrainingExample, ref: number): void;
+  /** Samples the gold examples and shuffles: the training set. Call once, after the passes. */
+  finish(): RebalancePlan;
+}
+
+const KIND_CODES: readonly TrainingExample["kind"][] = ["improvement", "terminal", "correct", "gold"];
+
+function digestOf(text: string): string {
+  return createHash("sha256").update(text).digest("base64").slice(0, 22);
+}
+
+/**
+ * Creates an iteration's {@linkcode Rebalancer}. Memory: a digest and two numbers per distinct
+ * example, whatever the size of the examples.
+ *
+ * @throws {RangeError} when `improveDataRatio` is not finite
+ *
+ * @example The same choice as rebalanceExamples and addGold
+ * ```ts
+ * const rebalancer = createRebalancer({ seed: 3, iteration: 1 });
+ * examples.forEach((example, index) => rebalancer.add(example, index));
+ * rebalancer.endPass();
+ * gold.forEach((example, index) => rebalancer.addGold(example, examples.length + index));
+ * const trainingSet = rebalancer.finish().order.map((ref) => all[ref]);
+ * ```
+ */
+export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
+  const { improveDataRatio = 1.5, seed = 0, iteration = 0 } = options;
+  checkRatio(improveDataRatio);
+  // Texts taken by the passes ended so far (what `seenTexts` holds between passes).
+  const seen = new Set<string>();
+  const chosenRefs: number[] = [];
+  const chosenKinds: number[] = [];
+  const passStats: RebalanceStats[] = [];
+  let pass = 0;
+  // The current pass: the texts met in it (with `seen`), its improvement and other examples.
+  let passTexts = new Set<string>();
+  let duplicates = 0;
+  let improvement: { ref: number; digest: string }[] = [];
+  let others: { ref: number; digest: string; kind: number }[] = [];
+  const gold: { ref: number; digest: string }[] = [];
+  let goldTexts: Set<string> | undefined;
+  let goldDuplicates = 0;
+  let finished = false;
+
+  function fresh(texts: Set<string>, digest: string): boolean {
+    if (seen.has(digest) || texts.has(digest)) return false;
+    texts.add(digest);
+    return true;
+  }
+
+  return {
+    add(example, ref) {
+      if (goldTexts !== undefined || finished) throw new TypeError("Cannot add a split example as the gold examples were added already");
+      const digest = digestOf(example.text);
+      if (!fresh(passTexts, digest)) {
+        duplicates += 1;
+        return;
+      }
+      if (example.kind === "improvement") improvement.push({ ref, digest });
+      else others.push({ ref, digest, kind: KIND_CODES.indexOf(example.kind) });
+    },
+    endPass() {
+      const count = improveDataRatio <= 0 ? others.length : Math.min(Math.ceil(improvement.length / improveDataRatio), others.length);
+      const positions = others.map((_other, index) => index);
+      const sampled = createPrng(rebalanceSeed(seed, iteration, pass)).fork("rebalance").sample(positions, count).sort((a, b) => a - b);
+      const kinds = { improvement: improvement.length, terminal: 0, correct: 0, gold: 0 };
+      for (const entry of improvement) {
+        chosenRefs.push(entry.ref);
+        chosenKinds.push(0);
+        seen.add(entry.digest);
+      }
+      for (const position of sampled) {
+        const entry = others[position]!;
+        chosenRefs.push(entry.ref);
+        chosenKinds.push(entry.kind);
+        seen.add(entry.digest);
+        kinds[KIND_CODES[entry.kind]!] += 1;
+      }
+      const total = kinds.improvement + kinds.terminal + kinds.correct + kinds.gold;
+      const stats: RebalanceStats = {
+        ...kinds,
+        nonImprovementAvailable: others.length,
+        goldAvailable: 0,
+        duplicatesRemoved: duplicates,
+        p: total === 0 ? 0 : kinds.improvement / total,
+      };
+      passStats.push(stats);
+      pass += 1;
+      passTexts = new Set();
+      duplicates = 0;
+      improvement = [];
+      others = [];
+      return stats;
+    },
+    get chosen() {
+      return chosenRefs.length;
+    },
+    addGold(example, ref) {
+      if (finished) throw new TypeError("Cannot add a gold example as the rebalancing is finished");
+      goldTexts ??= new Set();
+      const digest = digestOf(example.text);
+      if (!fresh(goldTexts, digest)) {
+        goldDuplicates += 1;
+        return;
+      }
+      gold.push({ ref, digest });
+    },
+    finish() {
+      if (finished) throw new TypeError("Cannot finish the rebalancing twice");
+      finished = true;
+      const nonImprovement = chosenKinds.filter((kind) => kind !== 0 && kind !== 3).length;
+      const prng = createPrng(rebalanceSeed(seed, iteration, "gold"));
+      const sampled = prng.fork("gold").sample(gold, Math.min(nonImprovement, gold.length));
+      const order = prng.fork("shuffle").shuffle([...chosenRefs, ...sampled.map((entry) => entry.ref)]);
+      const counts = { improvement: 0, terminal: 0, correct: 0, gold: sampled.length };
+      for (const kind of chosenKinds) counts[KIND_CODES[kind]!] += 1;
+      const total = counts.improvement + counts.terminal + counts.correct + counts.gold;
+      const sum = (field: "nonImprovementAvailable" | "duplicatesRemoved") => passStats.reduce((all, stats) => all + stats[field], 0);
+      return {
+        order,
+        stats: {
+          ...counts,
+          nonImprovementAvailable: sum("nonImprovementAvailable"),
+          goldAvailable: gold.length,
+          duplicatesRemoved: sum("duplicatesRemoved") + goldDuplicates,
+          p: total === 0 ? 0 : counts.improvement / total,
+        },
+      };
+    },
+  };
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import { map, type OperatorFunction } from "rxjs";
+import { map, type OperatorFunction, pipe } from "rxjs";
 import type { Problem } from "../codecs/problem.js";
 import type { Rejection } from "../codecs/rejection.js";
 import type { TrainingExample } from "../codecs/training_example.js";
@@ -14,6 +14,7 @@ import { goldRationale, type ParseError, type Task } from "../tasks/task.js";
 import { type TrajectoryFormat, weightAnchor, writtenUpdate } from "../tasks/trajectory_format.js";
 import { terminalVerdict } from "./_edit_rules.js";
 import type { EditedTrajectory } from "./edit.js";
+import { exampleId } from "./example_id.js";
 
 /** Options for {@linkcode split} and {@linkcode splitTrajectory}. */
 export interface SplitOptions {
@@ -29,9 +30,9 @@ function checkWeight(weight: number): void {
   }
 }
 
-/** The id stem of a trajectory's examples: its id, with the pass when there is one. */
-function stemOf(trajectory: EditedTrajectory): string {
-  return trajectory.pass === undefined ? trajectory.id : `${trajectory.id}@${trajectory.pass}`;
+/** The id of a trajectory's example: its id, with the pass when there is one ({@linkcode exampleId}). */
+function idOf(trajectory: EditedTrajectory, suffix: string): string {
+  return exampleId({ problemId: trajectory.id, ...(trajectory.pass === undefined ? {} : { pass: trajectory.pass }), suffix });
 }
 
 /**
@@ -54,7 +55,6 @@ function stemOf(trajectory: EditedTrajectory): string {
 export function splitTrajectory(trajectory: EditedTrajectory, options: SplitOptions): TrainingExample[] {
   const { format, weight = 1.5 } = options;
   const { problem, turns } = trajectory;
-  const stem = stemOf(trajectory);
   const prompt = format.prompt(problem);
   const weighted = (id: string, kind: TrainingExample["kind"], text: string): TrainingExample => ({
     id,
@@ -70,17 +70,49 @@ export function splitTrajectory(trajectory: EditedTrajectory, options: SplitOpti
     const update = writtenUpdate(format, before.written.attempt, before.written.feedbackLine, after.written.attempt);
     if (E.isLeft(update)) continue;
     const text = `${prompt}${before.written.attempt}\n${before.written.feedbackLine}\n${format.updateHeader(problem)}${update.right}`;
-    examples.push(weighted(`${stem}#si${index}`, "improvement", text));
+    examples.push(weighted(idOf(trajectory, `si${index}`), "improvement", text));
   }
   const last = turns.at(-1);
   if (last === undefined) return examples;
   const text = `${prompt}${last.written.attempt}\n${last.written.feedbackLine}`;
   if (turns.length === 1 && isCorrectFeedback(last.feedback)) {
-    examples.push({ id: `${stem}#c`, kind: "correct", text, weightFrom: 0, weight: 1 });
+    examples.push({ id: idOf(trajectory, "c"), kind: "correct", text, weightFrom: 0, weight: 1 });
   } else {
-    examples.push(weighted(`${stem}#t`, "terminal", text));
+    examples.push(weighted(idOf(trajectory, "t"), "terminal", text));
   }
   return examples;
+}
+
+/** An edited trajectory with its training examples ({@linkcode splitKeeping}). */
+export interface SplitTrajectory {
+  readonly trajectory: EditedTrajectory;
+  readonly examples: TrainingExample[];
+}
+
+/**
+ * The split stage that keeps the trajectory with its examples: one `Right` per edited
+ * trajectory, or a `Left` when it was edited in another format than `options.format`
+ * (`format-mismatch`). The collection uses it, since it writes both.
+ *
+ * @throws {RangeError} when `weight` is not a positive number
+ *
+ * @example
+ * ```ts
+ * rollouts$.pipe(edit(expert, { task, format }), whenRight(splitKeeping({ format })));
+ * ```
+ */
+export function splitKeeping(options: SplitOptions): OperatorFunction<EditedTrajectory, E.Either<Rejection, SplitTrajectory>> {
+  checkWeight(options.weight ?? 1.5);
+  return map((trajectory) =>
+    trajectory.format === options.format.name
+      ? E.right({ trajectory, examples: splitTrajectory(trajectory, options) })
+      : E.left({
+        id: trajectory.id,
+        type: "format-mismatch",
+        reason: `the trajectory is written in the ${trajectory.format} format, not ${options.format.name}`,
+        iteration: trajectory.iteration,
+      })
+  );
 }
 
 /**
@@ -95,17 +127,7 @@ export function splitTrajectory(trajectory: EditedTrajectory, options: SplitOpti
  * ```
  */
 export function split(options: SplitOptions): OperatorFunction<EditedTrajectory, E.Either<Rejection, TrainingExample[]>> {
-  checkWeight(options.weight ?? 1.5);
-  return map((trajectory) =>
-    trajectory.format === options.format.name
-      ? E.right(splitTrajectory(trajectory, options))
-      : E.left({
-        id: trajectory.id,
-        type: "format-mismatch",
-        reason: `the trajectory is written in the ${trajectory.format} format, not ${options.format.name}`,
-        iteration: trajectory.iteration,
-      })
-  );
+  return pipe(splitKeeping(options), map(E.map((kept: SplitTrajectory) => kept.examples)));
 }
 
 /**
@@ -119,7 +141,7 @@ export function goldExample(task: Task, format: TrajectoryFormat, problem: Probl
   if (E.isLeft(gold)) return gold;
   const rationale = gold.right;
   return E.map((written: string): TrainingExample => ({
-    id: `${problem.id}#gold`,
+    id: exampleId({ problemId: problem.id, suffix: "gold" }),
     kind: "gold",
     text: `${format.prompt(problem)}${written}\n${format.feedbackLine(terminalVerdict(rationale))}`,
     weightFrom: 0,

@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import * as E from "fp-ts/lib/Either.js";
-import { concatMap, EMPTY, lastValueFrom, type Observable, of, throwError, timer } from "rxjs";
+import { concatMap, EMPTY, lastValueFrom, map, type Observable, of, throwError, timer, toArray } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { ModelRequest, ModelResponse } from "../../src/codecs/model_call.js";
 import type { Problem } from "../../src/codecs/problem.js";
 import type { Model } from "../../src/models/model.js";
-import { collectIteration, collectPass } from "../../src/stages/collect.js";
+import { type CollectedProblem, collectIteration, collectPass, type PassOutcome } from "../../src/stages/collect.js";
+import type { SplitTrajectory } from "../../src/stages/split.js";
 import { scriptedExpert } from "../../src/stages/expert.js";
 import { multistepArithmetic } from "../../src/tasks/multistep_arithmetic/mod.js";
 import { compactFormat } from "../../src/tasks/trajectory_format.js";
@@ -89,13 +90,24 @@ function scriptedStudent(
 
 const problems = task.generate({ count: 24, seed: 7, split: "seen", difficulty: "easy" });
 
+/** A pass's records as outcomes, checking that their indices follow input order. */
+function passOutcomes(records$: Observable<CollectedProblem>): Promise<PassOutcome[]> {
+  return lastValueFrom(records$.pipe(
+    toArray(),
+    map((records) => {
+      expect(records.map((record) => record.index)).toEqual(records.map((_record, index) => index));
+      return records.map((record) => E.map((kept: SplitTrajectory) => kept.trajectory)(record.outcome));
+    }),
+  ));
+}
+
 describe("collectPass()", () => {
   it("collectPass() gives every outcome kind for the scripted student (the property below covers them)", async () => {
     const behaviours: Behaviour[] = [{ kind: "right" }, { kind: "wrong", line: 0 }, { kind: "wrong", line: 6 }, { kind: "malformed" }, {
       kind: "fail",
     }];
     const student = scriptedStudent(problems.slice(0, 10), behaviours, [0]);
-    const outcomes = await lastValueFrom(collectPass(student, expert, problems.slice(0, 10), { task, format, pass: 0, concurrency: 4 }));
+    const outcomes = await passOutcomes(collectPass(student, expert, problems.slice(0, 10), { task, format, pass: 0, concurrency: 4 }));
     const rejectionTypes = new Set(outcomes.flatMap((outcome) => (E.isLeft(outcome) ? [outcome.left.type] : [])));
     const editOutcomes = new Set(outcomes.flatMap((outcome) => (E.isRight(outcome) ? [outcome.right.outcome] : [])));
     expect(editOutcomes).toContain("original");
@@ -115,7 +127,7 @@ describe("collectPass()", () => {
         async (count, behaviours, delays, concurrency, selfImprove) => {
           const input = problems.slice(0, count);
           const student = scriptedStudent(input, behaviours, delays);
-          const outcomes = await lastValueFrom(
+          const outcomes = await passOutcomes(
             collectPass(student, expert, input, { task, format, pass: 0, concurrency, selfImprove, maxTokens: 64, seed: 3 }),
           );
           expect(outcomes).toHaveLength(input.length);

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { TrainingExample } from "../../src/codecs/training_example.js";
 import { edit } from "../../src/stages/edit.js";
 import { scriptedExpert } from "../../src/stages/expert.js";
-import { addGold, rebalance, rebalanceExamples } from "../../src/stages/rebalance.js";
+import { addGold, createRebalancer, rebalance, rebalanceExamples, rebalanceSeed } from "../../src/stages/rebalance.js";
 import { goldExample, split } from "../../src/stages/split.js";
 import { whenRight } from "../../src/stages/when_right.js";
 import { compactFormat } from "../../src/tasks/trajectory_format.js";
@@ -181,5 +181,45 @@ describe("rebalance() in a pipeline", () => {
     expect(result.stats.gold).toBe(Math.min(result.stats.terminal + result.stats.correct, result.stats.goldAvailable));
     expect(result.stats.p).toBe(result.stats.improvement / result.examples.length);
     expect(new Set(result.examples.map((item) => item.text)).size).toBe(result.examples.length);
+  });
+});
+
+describe("createRebalancer()", () => {
+  test.prop([fc.array(examples, { minLength: 1, maxLength: 4 }), golds, ratio, fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 3 })])(
+    "createRebalancer() chooses what rebalanceExamples() per pass and addGold() choose, in the same order, with the same stats",
+    (passes, gold, improveDataRatio, seed, iteration) => {
+      // The reference: the arrays, as collectIteration rebalanced them before.
+      let taken: TrainingExample[] = [];
+      let seenTexts = new Set<string>();
+      const passStats = [];
+      for (const [pass, items] of passes.entries()) {
+        const balanced = rebalanceExamples(items, { improveDataRatio, seed: rebalanceSeed(seed, iteration, pass), seenTexts });
+        taken = [...taken, ...balanced.examples];
+        seenTexts = balanced.seenTexts;
+        passStats.push(balanced.stats);
+      }
+      const expected = addGold(taken, gold, { seed: rebalanceSeed(seed, iteration, "gold"), seenTexts, passes: passStats });
+      // The streaming rebalancer over references into one array.
+      const all: TrainingExample[] = [];
+      const rebalancer = createRebalancer({ improveDataRatio, seed, iteration });
+      const streamedPassStats = passes.map((items) => {
+        for (const item of items) rebalancer.add(item, all.push(item) - 1);
+        return rebalancer.endPass();
+      });
+      for (const item of gold) rebalancer.addGold(item, all.push(item) - 1);
+      const plan = rebalancer.finish();
+      expect(plan.order.map((ref) => all[ref])).toEqual(expected.examples);
+      expect(plan.stats).toEqual(expected.stats);
+      expect(streamedPassStats).toEqual(passStats);
+    },
+  );
+
+  it("createRebalancer() refuses split examples after the gold and a second finish", () => {
+    const rebalancer = createRebalancer();
+    rebalancer.endPass();
+    rebalancer.addGold(example("g#gold", "gold"), 0);
+    expect(() => rebalancer.add(example("a", "terminal"), 1)).toThrow(TypeError);
+    rebalancer.finish();
+    expect(() => rebalancer.finish()).toThrow(TypeError);
   });
 });

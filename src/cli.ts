@@ -21,6 +21,7 @@ import { serveCommand } from "./cli/serve.js";
 import { trainCommand } from "./cli/train.js";
 import { exitCodeOf, UsageError } from "./errors.js";
 import { redactSecrets, refuseSecretsInArgs } from "./cli/_secrets.js";
+import { installInterruptHandlers } from "./cli/_signals.js";
 
 const COMMANDS: readonly Command[] = [
   problemsCommand,
@@ -83,6 +84,9 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `serve` stops on these signals itself (closing its server); every other command prints where
+  // its partial output is and how to continue it, and exits 130 / 143.
+  if (process.argv[2] !== "serve") installInterruptHandlers((line) => process.stderr.write(line));
   const io: CliIo = {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -8,7 +8,6 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
   type ConfigIssue,
   decodeConfig,
@@ -18,6 +17,7 @@ import {
 } from "../codecs/config.js";
 import { InputError } from "../errors.js";
 import { getTask } from "../tasks/registry.js";
+import { resolveShipped } from "./_paths.js";
 
 // ---------------------------------------------------------------------------------------------
 // a small JSON position finder
@@ -369,7 +369,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
   const { cwd = process.cwd() } = options;
   let text: string;
   try {
-    text = await readFile(resolve(cwd, path), "utf8");
+    text = await readFile(resolveShipped(cwd, path), "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({ file: path }, code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? "unknown error"})`, { cause: error });

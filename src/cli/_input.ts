@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import type * as t from "io-ts";
 import { decodeWith, describeFailure } from "../codecs/decode.js";
@@ -14,6 +14,7 @@ import {
   problemsFromBigBenchHard,
 } from "../tasks/loaders.js";
 import type { CliIo } from "./_command.js";
+import { resolveShipped } from "./_paths.js";
 
 /** A line of a JSONL input with its 1-based number. */
 export interface InputLine {
@@ -32,7 +33,7 @@ export async function readAll(stream: Readable): Promise<string> {
 export async function readInputText(io: CliIo, path: string | undefined): Promise<{ name: string; text: string }> {
   if (path === undefined) return { name: "<stdin>", text: await readAll(io.stdin) };
   try {
-    return { name: path, text: readFileSync(resolve(io.cwd, path), "utf8") };
+    return { name: path, text: readFileSync(resolveShipped(io.cwd, path), "utf8") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({ file: path }, code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? "unknown error"})`);

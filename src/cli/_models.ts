@@ -3,7 +3,6 @@
  * `http://…/v1` or `https://…/v1` an OpenAI-compatible server. The API key is read from the
  * environment variable the user names and goes nowhere else.
  */
-import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { createHttpModel, type HttpEndpoint } from "../models/http_model.js";
 import type { Model } from "../models/model.js";
@@ -12,6 +11,7 @@ import { createEndpointLimiter } from "../streams/limit_endpoint.js";
 import type { RetryEvent } from "../streams/retry_transient.js";
 import { type FlagSpecs, type FlagValues, numberFlag, stringFlag } from "./_args.js";
 import type { CliIo } from "./_command.js";
+import { resolveShipped } from "./_paths.js";
 
 /** How to reach an HTTP endpoint. */
 export interface EndpointSettings {
@@ -67,7 +67,7 @@ export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings
   if (spec.startsWith("embedded:")) {
     const path = spec.slice("embedded:".length);
     if (path === "") throw new UsageError("Cannot use 'embedded:' without a checkpoint path, e.g. embedded:fixtures/student/m0-msa");
-    const model = createStudentModel(resolve(io.cwd, path));
+    const model = createStudentModel(resolveShipped(io.cwd, path));
     return { model, kind: "embedded", label: spec, close: () => model.close() };
   }
   if (isHttpSpec(spec)) {

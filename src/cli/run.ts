@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { ResolvedDataSource, ResolvedRunConfig, RunConfig } from "../codecs/config.js";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { ResolvedDataSource, ResolvedRunConfig } from "../codecs/config.js";
 import { resolveConfig, updateStyleOf } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
@@ -20,9 +20,9 @@ import { writeJsonl } from "../streams/write_jsonl.js";
 import { createRetryCounter, type RetryEvent } from "../streams/retry_transient.js";
 import { formatFor } from "../tasks/trajectory_format.js";
 import type { Task } from "../tasks/task.js";
-import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
+import { booleanFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
-import { checkConfig, loadConfig } from "./_config.js";
+import { checkConfig } from "./_config.js";
 import { runVersions, timingRecorder, VERSIONS_FILE_NAME } from "./_run_record.js";
 import { resolveExpert } from "./_experts.js";
 import { apiKeyFrom, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
@@ -32,6 +32,14 @@ import { createProgress, type Progress } from "./_progress.js";
 import { writeRunReport } from "./report.js";
 import { taskFromFlag } from "./_task.js";
 import { embeddedPath } from "./train.js";
+import { createFailureCounter, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
+import { guardRunDirectory, preflightRun, resumeCommand, runSetup } from "./_run_guard.js";
+
+/** An HTTP student's endpoint without credentials (what messages show). */
+function studentLabel(spec: string): string {
+  const url = new URL(spec);
+  return `${url.origin}${url.pathname}`;
+}
 
 async function problemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Promise<Problem[]> {
   if (source.source === "file") {
@@ -39,15 +47,6 @@ async function problemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Pr
     return source.limit === undefined ? problems : problems.slice(0, source.limit);
   }
   return task.generate({ count: source.count, seed: source.seed, split: source.split, difficulty: source.difficulty });
-}
-
-function defaultOutDir(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
-  return join("runs", `run-${stamp}`);
-}
-
-function isEmptyDirectory(path: string): boolean {
-  return !existsSync(path) || readdirSync(path).length === 0;
 }
 
 function progressPrinter(io: CliIo, quiet: boolean, retries: () => number): (event: LoopEvent) => void {
@@ -84,17 +83,14 @@ export const runCommand: Command = {
     iterations: { type: "number", description: "TriPosT iterations", placeholder: "N", integer: true, min: 1 },
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true },
     quiet: { type: "boolean", description: "no progress output" },
+    ...MAX_FAILURES_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
-    const configPath = stringFlag(args.flags, "config");
-    const raw: RunConfig = configPath === undefined ? {} : await loadConfig(configPath, { cwd: io.cwd });
-    const iterations = numberFlag(args.flags, "iterations");
-    const seed = numberFlag(args.flags, "seed");
-    const withFlags: RunConfig = {
-      ...raw,
-      ...(iterations === undefined ? {} : { iterations }),
-      ...(seed === undefined ? {} : { seed }),
-    };
+    const resume = booleanFlag(args.flags, "resume");
+    // A resumed run continues with its recorded config (README "When things go wrong").
+    const { config: withFlags, outDir } = await runSetup(io, args, resume);
+    const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));
+    const failures = createFailureCounter();
     const config: ResolvedRunConfig = resolveConfig(withFlags);
     const issues = checkConfig(withFlags, config);
     if (issues.length > 0) {
@@ -115,7 +111,7 @@ export const runCommand: Command = {
         io,
         ...endpointSettingsFromConfig(expertConfig, config.concurrency),
         onRetry: retries.onRetry,
-        wrap: (model, role, label) => expertJournals.wrap(model, { stage: role, model: label }),
+        wrap: (model, role, label) => expertJournals.wrap(failures.wrap(model, label), { stage: role, model: label }),
       });
     const httpStudent = isHttpSpec(config.student.spec);
     if (httpStudent && config.trainer === undefined) {
@@ -124,63 +120,72 @@ export const runCommand: Command = {
       );
     }
     const initialCheckpoint = httpStudent ? config.student.model ?? "default" : embeddedPath(io, config.student.spec, "student");
-    const resume = booleanFlag(args.flags, "resume");
-    const outDir = resolve(io.cwd, stringFlag(args.flags, "out") ?? defaultOutDir());
-    if (!resume && !isEmptyDirectory(outDir)) {
-      throw new UsageError(`Cannot run in '${outDir}' as it is not empty: pass --resume to continue that run, or another --out`);
-    }
-    if (resume && !existsSync(join(outDir, "config.json"))) {
-      throw new UsageError(`Cannot resume in '${outDir}' as it holds no run (no config.json)`);
-    }
-
+    // Before the directory exists: the inputs read, the student loads or answers, the expert answers.
     const trainProblems = await problemsOf(io, task, config.data.train);
     const testProblems = (await Promise.all(config.data.test.map((source) => problemsOf(io, task, source)))).flat();
-    mkdirSync(join(outDir, "problems"), { recursive: true });
-    await writeOutput(io, join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
-    await writeOutput(io, join(outDir, VERSIONS_FILE_NAME), `${JSON.stringify(runVersions(), null, 2)}\n`);
-    await writeJsonl(join(outDir, "problems", "train.jsonl"), trainProblems);
-    await writeJsonl(join(outDir, "problems", "test.jsonl"), testProblems);
+    await preflightRun(io, config, initialCheckpoint);
+    const guard = guardRunDirectory(outDir);
+    try {
+      mkdirSync(join(outDir, "problems"), { recursive: true });
+      await writeOutput(io, join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+      await writeOutput(io, join(outDir, VERSIONS_FILE_NAME), `${JSON.stringify(runVersions(), null, 2)}\n`);
+      await writeJsonl(join(outDir, "problems", "train.jsonl"), trainProblems);
+      await writeJsonl(join(outDir, "problems", "test.jsonl"), testProblems);
 
-    const quiet = booleanFlag(args.flags, "quiet");
-    if (!quiet) {
-      io.stderr.write(
-        `tripost run: ${task.name}, ${trainProblems.length} training and ${testProblems.length} test problems, ${config.iterations} iterations, baselines: ${
-          config.baselines.join(", ") || "none"
-        }\n`,
+      const quiet = booleanFlag(args.flags, "quiet");
+      if (!quiet) {
+        io.stderr.write(
+          `tripost run: ${task.name}, ${trainProblems.length} training and ${testProblems.length} test problems, ${config.iterations} iterations, baselines: ${
+            config.baselines.join(", ") || "none"
+          }\n`,
+        );
+      }
+      const printProgress = progressPrinter(io, quiet, () => retries.count);
+      const recordTiming = timingRecorder(outDir);
+      const result = await runTriPosT(
+        {
+          task,
+          format: format.right,
+          expert,
+          trainProblems,
+          testProblems,
+          initialCheckpoint,
+          meter,
+          onCollectionJournal: expertJournals.use,
+          openStudent: (checkpoint) => {
+            const opened: OpenedStudent = httpStudent ? httpStudentOpener(io, config, retries.onRetry)(checkpoint) : (() => {
+              const model = createStudentModel(checkpoint, { seed: config.seed });
+              return { model, close: () => model.close() };
+            })();
+            return { ...opened, model: failures.wrap(opened.model, httpStudent ? studentLabel(config.student.spec) : config.student.spec) };
+          },
+          ...(config.trainer === undefined ? {} : { trainExternally: externalTrainerStep(io, config, outDir, quiet) }),
+        },
+        {
+          config,
+          outDir,
+          resume,
+          onEvent: (event) => {
+            recordTiming(event);
+            printProgress(event);
+            if (event.type === "step-end") {
+              guard.stepEnded();
+              // Failures are loud: stop when an endpoint failed every call, or more than --max-failures.
+              const verdict = failures.verdict(maxFailures, `the run so far is in ${outDir}; '${resumeCommand(outDir)}' continues it and sends the failed calls again`);
+              if (verdict !== undefined) throw verdict;
+            }
+          },
+        },
       );
+      const usage = formatUsage(result.usage, meter.snapshot().sent).split("\n").map((line) => `  ${line}`).join("\n");
+      io.stdout.write(`${formatResultsTable(result.rows)}\n\nModel usage (calls, tokens in, tokens out):\n${usage}\n\nRun directory: ${outDir}\n`);
+      await expert.close();
+      io.stdout.write(`Report: ${await writeRunReport(io, outDir)}\n`);
+    } catch (error) {
+      guard.fail();
+      await expert.close();
+      throw error;
     }
-    const printProgress = progressPrinter(io, quiet, () => retries.count);
-    const recordTiming = timingRecorder(outDir);
-    const result = await runTriPosT(
-      {
-        task,
-        format: format.right,
-        expert,
-        trainProblems,
-        testProblems,
-        initialCheckpoint,
-        meter,
-        onCollectionJournal: expertJournals.use,
-        openStudent: httpStudent ? httpStudentOpener(io, config, retries.onRetry) : (checkpoint) => {
-          const model = createStudentModel(checkpoint, { seed: config.seed });
-          return { model, close: () => model.close() };
-        },
-        ...(config.trainer === undefined ? {} : { trainExternally: externalTrainerStep(io, config, outDir, quiet) }),
-      },
-      {
-        config,
-        outDir,
-        resume,
-        onEvent: (event) => {
-          recordTiming(event);
-          printProgress(event);
-        },
-      },
-    );
-    const usage = formatUsage(result.usage, meter.snapshot().sent).split("\n").map((line) => `  ${line}`).join("\n");
-    io.stdout.write(`${formatResultsTable(result.rows)}\n\nModel usage (calls, tokens in, tokens out):\n${usage}\n\nRun directory: ${outDir}\n`);
-    await expert.close();
-    io.stdout.write(`Report: ${await writeRunReport(io, outDir)}\n`);
   },
 };
 

@@ -11,6 +11,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { createProgress } from "./_progress.js";
+import { resolveShipped } from "./_paths.js";
 
 /** Reads and decodes a training JSONL file; a bad line is an InputError naming file, line and field. */
 export async function readTrainingExamples(io: CliIo, path: string): Promise<TrainingExample[]> {
@@ -32,7 +33,7 @@ export function embeddedPath(io: CliIo, spec: string, flag: string): string {
   if (!spec.startsWith("embedded:") || spec.length === "embedded:".length) {
     throw new UsageError(`Cannot use '--${flag} ${spec}' as it must name an embedded student: embedded:PATH`);
   }
-  return resolve(io.cwd, spec.slice("embedded:".length));
+  return resolveShipped(io.cwd, spec.slice("embedded:".length));
 }
 
 /**

@@ -1,0 +1,81 @@
+/**
+ * What `tripost run` (and `collect`, `eval` for their embedded students) checks before it
+ * creates anything: every checkpoint loads, every HTTP endpoint answers (one cheap
+ * `GET …/models` with the key), every input file exists. A failure is one line naming what and
+ * where, so a run never leaves a half-made directory for a student that was never there.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import { existsSync, statSync } from "node:fs";
+import { InputError, RunError } from "../errors.js";
+import { describeCheckpointError, loadCheckpoint } from "../models/student/checkpoint.js";
+
+/**
+ * Checks that `directory` holds a checkpoint that loads (config, tokenizer, manifest, weights).
+ *
+ * @throws {InputError} naming the checkpoint and what is wrong (exit 2)
+ */
+export async function checkCheckpoint(directory: string, role = "student"): Promise<void> {
+  if (!existsSync(directory)) throw new InputError({ file: directory }, `no such checkpoint directory (the ${role})`);
+  if (!statSync(directory).isDirectory()) throw new InputError({ file: directory }, `the ${role} checkpoint must be a directory`);
+  const loaded = await loadCheckpoint(directory);
+  if (E.isLeft(loaded)) throw new InputError({ file: directory }, `Cannot load the ${role} checkpoint: ${describeCheckpointError(loaded.left)}`);
+}
+
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code !== undefined) return cause.code;
+  if (error instanceof Error && error.name === "TimeoutError") return "no answer in time";
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** What {@linkcode probeEndpoint} needs. */
+export interface ProbeOptions {
+  /** `student` or `expert`, for messages. */
+  readonly role: string;
+  /** The endpoint's base URL (`http://host:port/v1`). */
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  /** @default {15000} */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * One cheap call to an OpenAI-compatible endpoint (`GET {baseUrl}/models` with the key): it
+ * must answer, and must not refuse the key. Any other answer (a list, or 404 from a server that
+ * lists no models) counts as reachable; the calls themselves are counted later.
+ *
+ * @throws {RunError} naming the endpoint and what went wrong (exit 1)
+ */
+export async function probeEndpoint(options: ProbeOptions): Promise<void> {
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const url = new URL(base);
+  const shown = `${url.origin}${url.pathname}`;
+  let status: number;
+  try {
+    const response = await fetch(`${base}/models`, {
+      headers: options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    });
+    status = response.status;
+    await response.body?.cancel();
+  } catch (error) {
+    throw new RunError(`Cannot reach the ${options.role} at ${shown}: ${causeOf(error)} (nothing was started; is the server up?)`);
+  }
+  if (status === 401 || status === 403) {
+    throw new RunError(`Cannot use the ${options.role} at ${shown} as it refused the API key (HTTP ${status}): check the environment variable named by apiKeyEnv`);
+  }
+}
+
+/**
+ * Checks that every input file exists and is a file.
+ *
+ * @throws {InputError} naming the first missing file (exit 2)
+ */
+export function checkInputFiles(paths: readonly { readonly shown: string; readonly path: string }[]): void {
+  for (const { shown, path } of paths) {
+    if (!existsSync(path)) throw new InputError({ file: shown }, "no such file");
+    if (statSync(path).isDirectory()) throw new InputError({ file: shown }, "is a directory, not a file");
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `tripost run --resume`: the run continues as it was started. The run's recorded
+ * `config.json` is its config; a `--config` or a flag given with `--resume` must say the same
+ * (after defaults are filled in), or the command stops with exit 2 naming the first key that
+ * differs, so a resumed run never trains its next iteration on another configuration.
+ *
+ * @module
+ */
+import * as E from "fp-ts/lib/Either.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodeConfig, type ResolvedRunConfig, resolveConfig, type RunConfig } from "../codecs/config.js";
+import { InputError, UsageError } from "../errors.js";
+
+/** The first place two JSON values differ: the dotted path and both values. */
+export interface Difference {
+  readonly path: string;
+  readonly recorded: unknown;
+  readonly given: unknown;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The first path (in the recorded value's key order, then the given one's) where `given`
+ * differs from `recorded`, or `undefined` when they are equal as JSON.
+ *
+ * @example
+ * ```ts
+ * assertEquals(firstDifference({ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 } })?.path, "b.c");
+ * ```
+ */
+export function firstDifference(recorded: unknown, given: unknown, path = ""): Difference | undefined {
+  if (Array.isArray(recorded) && Array.isArray(given)) {
+    for (let index = 0; index < Math.max(recorded.length, given.length); index++) {
+      const found = firstDifference(recorded[index], given[index], path === "" ? String(index) : `${path}.${index}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isObject(recorded) && isObject(given)) {
+    const keys = [...Object.keys(recorded), ...Object.keys(given).filter((key) => !Object.hasOwn(recorded, key))];
+    for (const key of keys) {
+      const found = firstDifference(recorded[key], given[key], path === "" ? key : `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return JSON.stringify(recorded) === JSON.stringify(given) ? undefined : { path, recorded, given };
+}
+
+/**
+ * The recorded config of the run in `outDir` (`config.json`, every default filled in), read back
+ * as a config a run can take.
+ *
+ * @throws {UsageError} when the directory holds no run
+ * @throws {InputError} when its config.json is not a config
+ */
+export function readRecordedConfig(outDir: string): { readonly raw: RunConfig; readonly resolved: ResolvedRunConfig } {
+  const path = join(outDir, "config.json");
+  if (!existsSync(path)) throw new UsageError(`Cannot resume in '${outDir}' as it holds no run (no config.json)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InputError({ file: path }, `Cannot resume as the recorded config is not valid JSON (${(error as Error).message})`);
+  }
+  // An embedded student's trainer reloads its own output: the recorded `reload` is derived, not written.
+  const written = structuredClone(value) as { trainer?: { reload?: unknown } };
+  if (isObject(written.trainer) && written.trainer.reload === "embedded") delete written.trainer.reload;
+  const decoded = decodeConfig(written);
+  if (E.isLeft(decoded)) {
+    const first = decoded.left[0];
+    throw new InputError({ file: path, ...(first?.path ? { field: first.path } : {}) }, `Cannot resume as the recorded config does not decode: ${first?.message ?? "unknown issue"}`);
+  }
+  return { raw: decoded.right, resolved: resolveConfig(decoded.right) };
+}
+
+function shown(value: unknown): string {
+  const text = value === undefined ? "(not set)" : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * The config a resumed run continues with: the recorded one. `given` (the `--config` file, or
+ * the recorded config with the command-line flags applied) must resolve to the same config.
+ *
+ * @throws {UsageError} naming the first key that differs, with both values (exit 2)
+ */
+export function resumedConfig(
+  outDir: string,
+  given: ((recorded: RunConfig) => RunConfig) | undefined,
+  source: string,
+): { readonly raw: RunConfig; readonly resolved: ResolvedRunConfig } {
+  const recorded = readRecordedConfig(outDir);
+  if (given !== undefined) {
+    const difference = firstDifference(recorded.resolved, resolveConfig(given(recorded.raw)));
+    if (difference !== undefined) {
+      throw new UsageError(
+        `Cannot resume the run in '${outDir}' with ${source} as '${difference.path}' differs: the run was started with ${shown(difference.recorded)}, ${source} says ${
+          shown(difference.given)
+        } (the run's config.json is its config: resume without --config, or start another run with another --out)`,
+      );
+    }
+  }
+  return recorded;
+}

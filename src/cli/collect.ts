@@ -1,15 +1,13 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { JournalEntry } from "../codecs/journal_entry.js";
+import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { isFatal } from "../models/errors.js";
-import { collectIteration } from "../stages/collect.js";
-import { journaledExpertModel } from "../stages/tripost_loop.js";
+import { collectToDirectory } from "../runs/collection.js";
+import { createCollectionJournals } from "../runs/collection_journals.js";
+import { collectionLayout } from "../runs/layout.js";
 import { inShard, parseShard } from "../stages/shard.js";
-import { type Journal, JOURNAL_FILE_NAME, openJournal } from "../streams/journal.js";
+import { JOURNAL_FILE_NAME } from "../streams/journal.js";
 import type { HttpEndpoint } from "../models/http_model.js";
 import { createUsageMeter, formatUsage, usageReport } from "../models/usage_meter.js";
-import { writeJsonl } from "../streams/write_jsonl.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
 import { formatFor, type FormatName } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
@@ -83,7 +81,8 @@ export const collectCommand: Command = {
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
     const meter = createUsageMeter();
-    const expertJournals = journaledExpertModel(meter);
+    // Every collection journals its calls: the expert's go through the journal of DIR too.
+    const journals = createCollectionJournals(meter);
     const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string, {
       io,
       concurrency,
@@ -91,19 +90,13 @@ export const collectCommand: Command = {
       endpoint: (stringFlag(args.flags, "expert-endpoint") ?? "completions") as HttpEndpoint,
       ...(expertModelName === undefined ? {} : { modelName: expertModelName }),
       ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
-      // The journal opens after every usage check; the expert's calls go through it once it does,
-      // counted per role (FBK, IMP).
-      wrap: (model, role, label) => expertJournals.wrap(model, { stage: role, model: label }),
+      // Counted per role (FBK, IMP), journaled in the collection's journal.
+      wrap: (model, role, label) => journals.wrap(model, { stage: role, model: label }),
     });
-    mkdirSync(out, { recursive: true });
-    const journal: Journal<JournalEntry> = openJournal(join(out, JOURNAL_FILE_NAME), JournalEntry, { resume: booleanFlag(args.flags, "resume") });
-    expertJournals.use(journal);
-
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
       const iteration = numberFlag(args.flags, "iteration") ?? 0;
-      const studentModel = meter.journaled({ stage: "rollout", model: student.label }, student.model, journal);
-      const result = await collectIteration(studentModel, expert, problems, {
+      const result = await collectToDirectory(collectionLayout(out), student.model, expert, problems, journals, {
         task,
         format: format.right,
         iteration,
@@ -115,13 +108,10 @@ export const collectCommand: Command = {
         // Refused credentials, or an endpoint that cannot continue an assistant message: stop.
         isFatal,
         onProgress: ({ done, total, rejected, pass }) => progress.update(done, total, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
+        resume: booleanFlag(args.flags, "resume"),
+        studentLabel: { stage: "rollout", model: student.label },
       });
-      journal.sync();
       const usage = meter.snapshot();
-      await writeJsonl(join(out, "trajectories.jsonl"), result.trajectories);
-      await writeJsonl(join(out, "rejections.jsonl"), result.rejections);
-      await writeJsonl(join(out, "train.jsonl"), result.examples);
-      await writeJsonl(join(out, "examples.jsonl"), result.unbalancedExamples);
       const positions = shard === undefined ? undefined : Object.fromEntries(
         allProblems.flatMap((problem, position) => inShard(problem.id, shard.right.index, shard.right.count) ? [[problem.id, position]] : []),
       );
@@ -136,13 +126,12 @@ export const collectCommand: Command = {
       };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(
-        `${result.trajectories.length} trajectories, ${result.rejections.length} rejections, ${result.examples.length} training examples (p = ${
+        `${result.trajectories} trajectories, ${result.rejections} rejections, ${result.trainingExamples} training examples (p = ${
           result.stats.rebalance.p.toFixed(2)
         }) in ${out}`,
       );
       if (!booleanFlag(args.flags, "quiet")) io.stderr.write(`collect: model usage\n${formatUsage(usageReport(usage.served), usage.sent)}\n`);
     } finally {
-      journal.close();
       await student.close();
       await expert.close();
     }

@@ -106,6 +106,11 @@ export interface JsonlAppender {
   readonly path: string;
   /** The lines appended through this appender. */
   readonly count: number;
+  /**
+   * The bytes appended through this appender: the byte offset the next line starts at, in a
+   * file this appender created or truncated.
+   */
+  readonly bytes: number;
   /** Writes `record` as one line with a single write call. */
   append(record: unknown): void;
   /** Flushes the file to disk (fsync). */
@@ -141,6 +146,7 @@ export function openJsonlAppender(path: string, options: JsonlAppenderOptions = 
   const target = atomic ? temporaryPathFor(path) : path;
   let descriptor: number | undefined = openSync(target, atomic || truncate ? "w" : "a");
   let count = 0;
+  let bytes = 0;
   let unsynced = 0;
   const sync = (): void => {
     if (descriptor !== undefined && unsynced > 0) fsyncSync(descriptor);
@@ -158,6 +164,9 @@ export function openJsonlAppender(path: string, options: JsonlAppenderOptions = 
     get count() {
       return count;
     },
+    get bytes() {
+      return bytes;
+    },
     append(record) {
       if (descriptor === undefined) {
         throw new TypeError(`Cannot append to JSONL file as it is closed: current value is ${path}`);
@@ -166,6 +175,7 @@ export function openJsonlAppender(path: string, options: JsonlAppenderOptions = 
       let written = 0;
       while (written < line.length) written += writeSync(descriptor, line, written, line.length - written);
       count += 1;
+      bytes += line.length;
       unsynced += 1;
       if (syncEvery > 0 && unsynced >= syncEvery) sync();
     },

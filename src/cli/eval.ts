@@ -16,6 +16,11 @@ import { readProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { toJsonl } from "./_output.js";
 import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
+import { defaultMaxTokens } from "../codecs/config.js";
+import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
+import { checkCheckpoint } from "./_preflight.js";
+import { inputRecord, settingsRecord } from "./_settings_record.js";
+import { embeddedPath } from "./train.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
@@ -52,12 +57,13 @@ export const evalCommand: Command = {
     out: { type: "string", description: "the output directory (predictions.jsonl, metrics.json)", placeholder: "DIR", required: true },
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
     concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, defaultText: "16" },
-    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
     "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, defaultText: "10" },
     seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output (the summary line is still printed)" },
     ...FORCE_FLAG,
+    ...MAX_FAILURES_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -72,11 +78,18 @@ export const evalCommand: Command = {
       inputs: [stringFlag(args.flags, "in")],
     });
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
+    const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));
+    // A checkpoint that does not load is found now, not as a prediction error per problem.
+    if (studentSpec.startsWith("embedded:")) await checkCheckpoint(embeddedPath(io, studentSpec, "student"));
     const retries = createRetryCounter();
     const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
-    // Calls and tokens of the evaluation, in metrics.json `usage`.
+    // Calls and tokens of the evaluation, in metrics.json `usage`; failed calls per endpoint.
     const meter = createUsageMeter();
-    const counted = meter.count({ stage: "evaluate", model: student.label }, student.model);
+    const failures = createFailureCounter();
+    const counted = meter.count({ stage: "evaluate", model: student.label }, failures.wrap(student.model, student.label));
+    const maxTokens = numberFlag(args.flags, "max-tokens") ?? defaultMaxTokens(task.name, studentSpec.startsWith("embedded:"));
+    const maxGenerations = numberFlag(args.flags, "max-generations") ?? DEFAULT_MAX_GENERATIONS;
+    const seed = numberFlag(args.flags, "seed") ?? 0;
     const progress = createProgress(io, "eval", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     let predictions: Prediction[];
     try {
@@ -90,9 +103,9 @@ export const evalCommand: Command = {
             task,
             format: format.right,
             concurrency,
-            maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
-            maxGenerations: numberFlag(args.flags, "max-generations") ?? DEFAULT_MAX_GENERATIONS,
-            seed: numberFlag(args.flags, "seed") ?? 0,
+            maxTokens,
+            maxGenerations,
+            seed,
             isFatal,
           }),
           tap((prediction) => {
@@ -104,7 +117,7 @@ export const evalCommand: Command = {
           toArray(),
         ),
       ).catch((error: unknown) => {
-        throw new RunError(`Cannot evaluate the student as a call failed: ${messageOf(error)}`, { cause: error });
+        throw new RunError(`Cannot evaluate the student at ${student.label} as a call failed: ${messageOf(error)}`, { cause: error });
       });
     } finally {
       await student.close();
@@ -113,7 +126,7 @@ export const evalCommand: Command = {
     predictions.sort((left, right) => left.index - right.index);
     const failed = predictions.filter((prediction) => prediction.end === "error");
     if (predictions.length > 0 && failed.length === predictions.length) {
-      throw new RunError(`Cannot evaluate the student as every call failed, the first with: ${failed[0]?.error ?? "unknown error"}`);
+      throw new RunError(`Cannot evaluate the student at ${student.label} as every call failed (${failed.length} problems), the last with: ${failed.at(-1)?.error ?? "unknown error"}; nothing was written`);
     }
     const metrics: Metrics = {
       ...evaluationMetrics(task.name, predictions),
@@ -121,11 +134,28 @@ export const evalCommand: Command = {
       format: formatName,
       usage: usageReport(meter.snapshot().served),
     };
+    const inputPath = stringFlag(args.flags, "in") as string;
+    // What ran (issue 11 "Records of what ran"): beside the metrics, for the report and for reproducing them.
+    const settings = settingsRecord({
+      command: "eval",
+      task: task.name,
+      seed,
+      input: inputRecord(io, inputPath),
+      problems: problems.length,
+      student: student.label,
+      format: formatName,
+      maxTokens,
+      maxGenerations,
+      concurrency,
+      maxFailures: stringFlag(args.flags, "max-failures") ?? DEFAULT_MAX_FAILURES,
+    });
     mkdirSync(out, { recursive: true });
     writeFilesAtomically([
       { path: join(out, "predictions.jsonl"), text: toJsonl(predictions) },
-      { path: join(out, "metrics.json"), text: `${JSON.stringify(metrics, null, 2)}\n` },
+      { path: join(out, "metrics.json"), text: `${JSON.stringify({ ...metrics, settings }, null, 2)}\n` },
     ]);
+    const verdict = failures.verdict(maxFailures, `the predictions and metrics are in ${out} (failed problems count as wrong); run again with --force`);
+    if (verdict !== undefined) throw verdict;
     const errors = failed.length === 0 ? "" : ` (${failed.length} failed calls)`;
     io.stderr.write(`eval ${task.name}: ${formatMetricsSummary(metrics)}${errors}\n`);
   },

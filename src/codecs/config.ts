@@ -841,6 +841,15 @@ const EMBEDDED_MAX_TOKENS = 256;
 /** Tasks whose generator has the embedded student's `easy` and `medium` difficulties. */
 const EMBEDDED_DIFFICULTY_TASKS: ReadonlySet<TaskName> = new Set(["multistep_arithmetic"]);
 
+/**
+ * Tokens per generation by default (the config table's `maxTokens`): 256 for an embedded student
+ * (its context), the task's official `max_new_tokens` for an HTTP one (512 for MSA and DU, 1024
+ * for WS and LD). `tripost collect` and `tripost eval` use it too.
+ */
+export function defaultMaxTokens(task: TaskName, embedded: boolean): number {
+  return embedded ? EMBEDDED_MAX_TOKENS : HTTP_MAX_TOKENS[task];
+}
+
 function isEmbeddedSpec(spec: string): boolean {
   return spec.startsWith("embedded:");
 }

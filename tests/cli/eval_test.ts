@@ -149,7 +149,7 @@ describe("tripost eval", () => {
     const cwd = workspace(problemLines(problems.slice(0, 2)));
     const result = await runCli([...base, "--student", url, "--max-retries", "0", "--quiet"], { cwd });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^tripost: Cannot evaluate the student as every call failed/m);
+    expect(result.stderr).toMatch(/^tripost: Cannot evaluate the student at http:\/\/127\.0\.0\.1:\d+\/v1 as every call failed/m);
     expect(existsSync(join(cwd, "out"))).toBe(false);
   });
 

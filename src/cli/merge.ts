@@ -4,7 +4,8 @@ import { Rejection } from "../codecs/rejection.js";
 import { TrainingExample } from "../codecs/training_example.js";
 import { Trajectory } from "../codecs/trajectory.js";
 import { InputError, UsageError } from "../errors.js";
-import { addGold, rebalanceExamples } from "../stages/rebalance.js";
+import { rebalanceExamplesFile } from "../runs/collection.js";
+import { collectionLayout, parseExampleId } from "../runs/layout.js";
 import { UsageReport } from "../codecs/metrics.js";
 import { mergeUsageEntries, usageReport } from "../models/usage_meter.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
@@ -33,9 +34,7 @@ interface ShardOutput {
 
 /** The problem id of a training example id (`<id>[@pass]#suffix`). */
 function problemIdOf(exampleId: string): string {
-  const hash = exampleId.lastIndexOf("#");
-  const stem = hash < 0 ? exampleId : exampleId.slice(0, hash);
-  return stem.replace(/@\d+$/, "");
+  return parseExampleId(exampleId).problemId;
 }
 
 async function readRecords<T>(
@@ -171,14 +170,14 @@ export const mergeCommand: Command = {
     const unbalanced = ordered(shards.flatMap((shard) => shard.examples), positions);
     const split = unbalanced.filter((example) => example.kind !== "gold");
     const gold = unbalanced.filter((example) => example.kind === "gold");
-    // The same seeds as `collectIteration` (one pass), so merging shards gives one collection's training set.
-    const balanced = rebalanceExamples(split, { improveDataRatio, seed: `${seed}/${iteration}/0` });
-    const withGold = addGold(balanced.examples, gold, { seed: `${seed}/${iteration}/gold`, seenTexts: balanced.seenTexts, passes: [balanced.stats] });
     mkdirSync(out, { recursive: true });
-    await writeJsonl(join(out, "trajectories.jsonl"), trajectories);
-    await writeJsonl(join(out, "rejections.jsonl"), rejections);
-    await writeJsonl(join(out, "examples.jsonl"), [...split, ...gold]);
-    await writeJsonl(join(out, "train.jsonl"), withGold.examples);
+    const layout = collectionLayout(out);
+    await writeJsonl(layout.trajectories, trajectories);
+    await writeJsonl(layout.rejections, rejections);
+    await writeJsonl(layout.examples, [...split, ...gold]);
+    // The rebalancing of a collection over the union (the same seeds and rebalancer), so merging
+    // shards gives one collection's training set.
+    const withGold = await rebalanceExamplesFile(layout.examples, layout.train, { improveDataRatio, seed, iteration });
     const first = shards[0]?.stats ?? {};
     const stats = {
       ...(first["task"] === undefined ? {} : { task: first["task"] }),
@@ -196,7 +195,7 @@ export const mergeCommand: Command = {
     };
     await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
     io.stderr.write(
-      `tripost merge: ${shards.length} shards, ${trajectories.length} trajectories, ${rejections.length} rejections, ${withGold.examples.length} training examples (p = ${
+      `tripost merge: ${shards.length} shards, ${trajectories.length} trajectories, ${rejections.length} rejections, ${withGold.trainingExamples} training examples (p = ${
         withGold.stats.p.toFixed(2)
       }) in ${out}\n`,
     );

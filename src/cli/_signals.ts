@@ -51,3 +51,19 @@ export function installInterruptHandlers(write: (line: string) => void): void {
 export function shellQuote(argument: string): string {
   return /^[A-Za-z0-9_\/.:=@%+,-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, "'\\''")}'`;
 }
+
+/**
+ * The command line of `tripost <command>` with the flags it was given (secrets never reach
+ * here: they are refused as flags), `--force` dropped and `--resume` added, for "continue with".
+ */
+export function resumeCommandLine(command: string, flags: Readonly<Record<string, unknown>>, positionals: readonly string[] = []): string {
+  const parts = ["tripost", command, ...positionals.map(shellQuote)];
+  for (const [name, value] of Object.entries(flags)) {
+    if (name === "force" || name === "resume" || value === undefined || value === false) continue;
+    if (value === true) parts.push(`--${name}`);
+    else if (Array.isArray(value)) for (const item of value) parts.push(`--${name}`, shellQuote(String(item)));
+    else parts.push(`--${name}`, shellQuote(String(value)));
+  }
+  parts.push("--resume");
+  return parts.join(" ");
+}

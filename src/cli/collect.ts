@@ -19,6 +19,12 @@ import { writeOutput } from "./_output.js";
 import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
+import { defaultMaxTokens } from "../codecs/config.js";
+import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
+import { checkCheckpoint } from "./_preflight.js";
+import { inputRecord, settingsRecord } from "./_settings_record.js";
+import { resumeCommandLine, setPartialOutput } from "./_signals.js";
+import { embeddedPath } from "./train.js";
 
 /** The files `tripost collect` writes in `--out` (what `--force` replaces). */
 const COLLECT_OUTPUTS = ["trajectories.jsonl", "rejections.jsonl", "train.jsonl", "examples.jsonl", "stats.json", JOURNAL_FILE_NAME];
@@ -47,14 +53,15 @@ export const collectCommand: Command = {
     iteration: { type: "number", description: "the TriPosT iteration (from 1 on, rollouts self-improve)", placeholder: "N", integer: true, min: 0, defaultText: "0" },
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true, defaultText: "0" },
     concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, defaultText: "16" },
-    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "512" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
     ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all)", placeholder: "R", defaultText: "1.5" },
     weight: { type: "number", description: "loss weight w from the first feedback on", placeholder: "W", min: 0, defaultText: "1.5" },
     resume: { type: "boolean", description: "reuse the completed calls in DIR/journal.jsonl" },
-    shard: { type: "string", description: "collect only shard i of n (by a hash of the id); join with 'tripost merge'", placeholder: "i/n" },
+    shard: { type: "string", description: "collect only shard i of n, numbered from 1 (1/4 … 4/4; by a hash of the id); join them with 'tripost merge'", placeholder: "i/n" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output" },
     ...FORCE_FLAG,
+    ...MAX_FAILURES_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const task = taskFromFlag(stringFlag(args.flags, "task") as string);
@@ -70,6 +77,9 @@ export const collectCommand: Command = {
       ? allProblems
       : allProblems.filter((problem) => inShard(problem.id, shard.right.index, shard.right.count));
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
+    const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));
+    // A checkpoint that does not load is found now, not as a directory of endpoint-failed rejections.
+    if (studentSpec.startsWith("embedded:")) await checkCheckpoint(embeddedPath(io, studentSpec, "student"));
     const retries = createRetryCounter();
     const student = resolveModel(io, studentSpec, { ...endpointSettingsFromFlags(args.flags, concurrency), onRetry: retries.onRetry });
     const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, COLLECT_OUTPUTS, {
@@ -81,6 +91,8 @@ export const collectCommand: Command = {
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
     const meter = createUsageMeter();
+    // Failed calls per endpoint (after retries): loud beyond --max-failures.
+    const failures = createFailureCounter();
     // Every collection journals its calls: the expert's go through the journal of DIR too.
     const journals = createCollectionJournals(meter);
     const expert = resolveExpert(task, stringFlag(args.flags, "expert") as string, {
@@ -91,20 +103,26 @@ export const collectCommand: Command = {
       ...(expertModelName === undefined ? {} : { modelName: expertModelName }),
       ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
       // Counted per role (FBK, IMP), journaled in the collection's journal.
-      wrap: (model, role, label) => journals.wrap(model, { stage: role, model: label }),
+      wrap: (model, role, label) => journals.wrap(failures.wrap(model, label), { stage: role, model: label }),
     });
+    const resume = resumeCommandLine("collect", args.flags);
+    setPartialOutput({ path: out, resume });
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
       const iteration = numberFlag(args.flags, "iteration") ?? 0;
-      const result = await collectToDirectory(collectionLayout(out), student.model, expert, problems, journals, {
+      const maxTokens = numberFlag(args.flags, "max-tokens") ?? defaultMaxTokens(task.name, studentSpec.startsWith("embedded:"));
+      const seed = numberFlag(args.flags, "seed") ?? 0;
+      const improveDataRatio = numberFlag(args.flags, "ratio") ?? 1.5;
+      const weight = numberFlag(args.flags, "weight") ?? 1.5;
+      const result = await collectToDirectory(collectionLayout(out), failures.wrap(student.model, student.label), expert, problems, journals, {
         task,
         format: format.right,
         iteration,
-        seed: numberFlag(args.flags, "seed") ?? 0,
+        seed,
         concurrency,
-        maxTokens: numberFlag(args.flags, "max-tokens") ?? 512,
-        improveDataRatio: numberFlag(args.flags, "ratio") ?? 1.5,
-        weight: numberFlag(args.flags, "weight") ?? 1.5,
+        maxTokens,
+        improveDataRatio,
+        weight,
         // Refused credentials, or an endpoint that cannot continue an assistant message: stop.
         isFatal,
         onProgress: ({ done, total, rejected, pass }) => progress.update(done, total, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
@@ -123,6 +141,23 @@ export const collectCommand: Command = {
         ...(shard === undefined ? {} : { shard: { ...shard.right, positions } }),
         ...result.stats,
         usage: usageReport(usage.served),
+        // What ran (issue 11 "Records of what ran"); `tripost merge` checks its shards agree on it.
+        settings: settingsRecord({
+          command: "collect",
+          task: task.name,
+          seed,
+          input: inputRecord(io, stringFlag(args.flags, "in") as string),
+          problems: allProblems.length,
+          student: student.label,
+          expert: expert.label,
+          format: formatName,
+          iteration,
+          improveDataRatio,
+          weight,
+          maxTokens,
+          maxFailures: stringFlag(args.flags, "max-failures") ?? DEFAULT_MAX_FAILURES,
+          ...(shard === undefined ? {} : { shard: { index: shard.right.index, count: shard.right.count } }),
+        }),
       };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(
@@ -131,6 +166,9 @@ export const collectCommand: Command = {
         }) in ${out}`,
       );
       if (!booleanFlag(args.flags, "quiet")) io.stderr.write(`collect: model usage\n${formatUsage(usageReport(usage.served), usage.sent)}\n`);
+      const verdict = failures.verdict(maxFailures, `the collection so far is in ${out}; '${resume}' sends the failed calls again`);
+      if (verdict !== undefined) throw verdict;
+      setPartialOutput(undefined);
     } finally {
       await student.close();
       await expert.close();

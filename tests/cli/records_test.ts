@@ -91,3 +91,52 @@ describe("tripost eval", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("tripost collect", () => {
+  function collectArgs(student: string, out: string, extra: string[] = []): string[] {
+    return ["collect", "--task", task.name, "--student", student, "--expert", "scripted", "--format", "compact", "--in", problemsPath, "--out", out, "--max-retries", "0", "--quiet", ...extra];
+  }
+
+  it("exits 1 naming the endpoint and the last error when every call fails (an unreachable student), writing where the partial output is", async () => {
+    const out = join(scratch, "collect-unreachable");
+    const result = await runCli(collectArgs("http://127.0.0.1:9/v1", out), { cwd: rootDirectory });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain("http://127.0.0.1:9/v1");
+    expect(result.stderr).toMatch(/every call/);
+    expect(result.stderr).toMatch(/ECONNREFUSED/);
+    expect(result.stderr).toContain("--resume");
+  });
+
+  it("exits 1 beyond --max-failures (default 10%) and 0 within it; stats.json records its settings", async () => {
+    const failed = await runCli(collectArgs(halfFailing.url, join(scratch, "collect-default")), { cwd: rootDirectory });
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/--max-failures 10%/);
+    expect(failed.stderr).toContain(halfFailing.url);
+
+    const out = join(scratch, "collect-allowed");
+    const allowed = await runCli(collectArgs(halfFailing.url, out, ["--max-failures", "50%", "--seed", "4", "--ratio", "2"]), { cwd: rootDirectory });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    const stats = JSON.parse(readFileSync(join(out, "stats.json"), "utf8")) as { settings: Record<string, unknown> };
+    const sha256 = createHash("sha256").update(readFileSync(problemsPath)).digest("hex");
+    expect(stats.settings).toMatchObject({
+      command: "collect",
+      seed: 4,
+      input: { path: problemsPath, sha256 },
+      student: halfFailing.url,
+      expert: "scripted",
+      improveDataRatio: 2,
+      weight: 1.5,
+      maxTokens: 512,
+    });
+    expect(stats.settings["versions"]).toHaveProperty("node");
+  });
+
+  it("a missing embedded checkpoint is exit 2 naming it, with no directory of endpoint-failed rejections", async () => {
+    const out = join(scratch, "collect-missing");
+    const result = await runCli(collectArgs("embedded:no/such/m0", out), { cwd: rootDirectory });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no/such/m0");
+    expect(existsSync(out)).toBe(false);
+  });
+});
+

@@ -69,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--min-lr-ratio", type=_number(0, 1), default=1.0, help="floor of the cosine decay as a share of lr (default 1: constant)")
     p.add_argument("--max-grad-norm", type=_number(0), default=1.0, help="gradient clipping norm (0: none; default 1)")
     p.add_argument("--max-length", type=_positive_int, help="longest text in tokens; longer rows are left out with a warning (default: the model's)")
+    p.add_argument("--optimizer", choices=["adamw", "sgd"], default="adamw", help="AdamW (weight decay 0.01, the paper's) or plain SGD (default adamw)")
     p.add_argument("--dtype", choices=["float32", "bfloat16", "float16"], default="float32", help="dtype the model is loaded in (default float32)")
     return p
 
@@ -92,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         max_grad_norm=args.max_grad_norm,
         max_length=args.max_length,
         dtype=args.dtype,
+        optimizer=args.optimizer,
     )
     try:
         rows = read_rows(options.data, options.weight)

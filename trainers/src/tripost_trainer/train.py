@@ -21,7 +21,8 @@ every row and takes its share of each global batch, and a process whose share is
 last step) trains on a copy of a row with all weights 0, which adds nothing to the loss or to N.
 No row is repeated or dropped within an epoch. No packing: one text per sequence, right padding.
 
-**Schedule.** AdamW (weight decay 0.01); the learning rate warms up linearly over ``--warmup``
+**Schedule.** AdamW (weight decay 0.01; ``--optimizer sgd``: plain SGD, whose update is the
+gradient itself, for checks); the learning rate warms up linearly over ``--warmup``
 of the steps and then follows a cosine to ``--min-lr-ratio`` × lr (1, the default, keeps it
 constant); gradients are clipped to norm ``--max-grad-norm`` (0: not clipped).
 
@@ -61,6 +62,7 @@ class Options:
     max_grad_norm: float = 1.0
     max_length: int | None = None
     dtype: str = "float32"
+    optimizer: str = "adamw"
 
 
 def is_adapter(path: str) -> bool:
@@ -122,7 +124,9 @@ def load_start(options: Options):
             raise InputError(f"--lora-r {lora_r} differs from the rank {adapter_r} of the adapter --base '{base}' (leave --lora-r out to continue it)")
         model = PeftModel.from_pretrained(model, base, is_trainable=True)
         if lora_r == 0:
-            return tokenizer, model.merge_and_unload(), "full", model_name
+            merged = model.merge_and_unload()
+            merged.requires_grad_(True)  # PEFT froze the base weights
+            return tokenizer, merged, "full", model_name
         return tokenizer, model, "lora", model_name
     if os.path.isdir(base):
         if not is_model_dir(base):
@@ -199,7 +203,10 @@ def train(options: Options, rows: list[Row], log=print) -> dict:
     total_steps = steps_per_epoch * options.epochs
     model.train()
     parameters = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    optimizer = torch.optim.AdamW(parameters, lr=lr, weight_decay=0.01)
+    if options.optimizer == "sgd":
+        optimizer = torch.optim.SGD(parameters, lr=lr)
+    else:
+        optimizer = torch.optim.AdamW(parameters, lr=lr, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: lr_factor(step, total_steps, options.warmup, options.min_lr_ratio))
     model, optimizer = accelerator.prepare(model, optimizer)
     parameters = [parameter for parameter in model.parameters() if parameter.requires_grad]

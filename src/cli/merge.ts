@@ -14,6 +14,7 @@ import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
+import { checkShards } from "./_merge_check.js";
 
 /** One record of a shard with what it is sorted by. */
 interface Placed<T> {
@@ -126,11 +127,11 @@ function mergedUsage(usages: readonly unknown[]): { usage?: UsageReport } {
 export const mergeCommand: Command = {
   name: "merge",
   summary: "join shard outputs of 'tripost collect --shard' and rebalance the training data over the union",
-  usage: "tripost merge DIR... --out DIR [--ratio R] [--seed S]",
+  usage: "tripost merge SHARD_DIR... --out DIR [--ratio R] [--seed S]   (every shard 1/n … n/n of one collect --shard split)",
   flags: {
     out: { type: "string", description: "the merged output directory", placeholder: "DIR", required: true },
-    ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all); as in the collections", placeholder: "R", defaultText: "1.5" },
-    seed: { type: "number", description: "the run's seed, as in the collections", placeholder: "S", integer: true, defaultText: "0" },
+    ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all); as in the collections", placeholder: "R", defaultText: "the shards' (recorded in their stats.json)" },
+    seed: { type: "number", description: "the run's seed, as in the collections", placeholder: "S", integer: true, defaultText: "the shards' (recorded in their stats.json)" },
     ...FORCE_FLAG,
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
@@ -142,6 +143,11 @@ export const mergeCommand: Command = {
     });
     const shards: ShardOutput[] = [];
     for (const [index, directory] of args.positionals.entries()) shards.push(await readShard(io, directory, index));
+    // Every shard 1…n once, collected alike; --seed and --ratio default to theirs.
+    const settings = checkShards(shards, {
+      ...(numberFlag(args.flags, "seed") === undefined ? {} : { seed: numberFlag(args.flags, "seed") as number }),
+      ...(numberFlag(args.flags, "ratio") === undefined ? {} : { ratio: numberFlag(args.flags, "ratio") as number }),
+    });
     const iterations = new Set(shards.map((shard) => shard.stats["iteration"] ?? 0));
     if (iterations.size > 1) throw new UsageError(`Cannot merge as the shards are of different iterations: current value is ${[...iterations].join(", ")}`);
     const iteration = Number([...iterations][0] ?? 0);
@@ -163,8 +169,8 @@ export const mergeCommand: Command = {
         seen.set(record.problemId, shard.directory);
       }
     }
-    const seed = numberFlag(args.flags, "seed") ?? 0;
-    const improveDataRatio = numberFlag(args.flags, "ratio") ?? 1.5;
+    const seed = settings.seed ?? 0;
+    const improveDataRatio = settings.improveDataRatio ?? 1.5;
     const trajectories = ordered(shards.flatMap((shard) => shard.trajectories), positions);
     const rejections = ordered(shards.flatMap((shard) => shard.rejections), positions);
     const unbalanced = ordered(shards.flatMap((shard) => shard.examples), positions);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { firstValueFrom } from "rxjs";
@@ -94,4 +94,54 @@ describe("tripost merge", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--shard 4\/3/);
   });
+
+  describe("checks its inputs (issue 11, item 7)", () => {
+    async function shards(): Promise<string[]> {
+      const list: string[] = [];
+      for (let index = 1; index <= 2; index++) {
+        const name = `check-${index}`;
+        list.push(existsSync(join(scratch, name)) ? join(scratch, name) : await collect(name, ["--shard", `${index}/2`]));
+      }
+      return list;
+    }
+
+    it("refuses an incomplete set: shard 1 of 2 alone is exit 2 naming the missing shard, and nothing is written", async () => {
+      const [first] = await shards();
+      const out = join(scratch, "incomplete");
+      const result = await runCli(["merge", first as string, "--out", out], { cwd: rootDirectory });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/shard 2\/2 is missing/);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it("refuses a directory that is not a shard, shards of different splits, and shards collected with different settings", async () => {
+      const [first, second] = (await shards()) as [string, string];
+      const whole = existsSync(join(scratch, "whole")) ? join(scratch, "whole") : await collect("whole", []);
+      const notShard = await runCli(["merge", first, whole, "--out", join(scratch, "m1")], { cwd: rootDirectory });
+      expect(notShard.code).toBe(2);
+      expect(notShard.stderr).toMatch(/not a shard/);
+      expect(notShard.stderr).toContain(whole);
+
+      const third = existsSync(join(scratch, "shard-1")) ? join(scratch, "shard-1") : await collect("shard-1", ["--shard", "1/3"]);
+      const splits = await runCli(["merge", third, second, "--out", join(scratch, "m2")], { cwd: rootDirectory });
+      expect(splits.code).toBe(2);
+      expect(splits.stderr).toMatch(/different splits/);
+
+      const reseeded = join(scratch, "check-2-reseeded");
+      cpSync(second, reseeded, { recursive: true });
+      const stats = JSON.parse(text(reseeded, "stats.json")) as { settings: { seed: number } };
+      stats.settings.seed = 99;
+      writeFileSync(join(reseeded, "stats.json"), JSON.stringify(stats));
+      const seeds = await runCli(["merge", first, reseeded, "--out", join(scratch, "m3")], { cwd: rootDirectory });
+      expect(seeds.code).toBe(2);
+      expect(seeds.stderr).toMatch(/'seed' is 0 in .* but 99 in /);
+
+      const flag = await runCli(["merge", first, second, "--out", join(scratch, "m4"), "--seed", "3"], { cwd: rootDirectory });
+      expect(flag.code).toBe(2);
+      expect(flag.stderr).toMatch(/--seed 3/);
+      const ok = await runCli(["merge", second, first, "--out", join(scratch, "m5")], { cwd: rootDirectory });
+      expect(ok.code, ok.stderr).toBe(0);
+    });
+  });
 });
+

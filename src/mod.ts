@@ -9,6 +9,7 @@ export * from "./tasks/mod.js";
 export * from "./streams/mod.js";
 export * from "./models/mod.js";
 export * from "./stages/mod.js";
+export * from "./runs/mod.js";
 export * from "./errors.js";
 export * from "./util/prng.js";
 export * from "./exports/mod.js";

@@ -15,7 +15,9 @@ import {
   sameModelReloader,
   vllmLoraReloader,
 } from "../stages/external_trainer.js";
-import { formatResultsTable, journaledExpertModel, type LoopEvent, type OpenedStudent, runTriPosT } from "../stages/tripost_loop.js";
+import { createCollectionJournals } from "../runs/collection_journals.js";
+import { runTriPosT } from "../runs/run_tripost.js";
+import { formatResultsTable, type LoopEvent, type OpenedStudent } from "../stages/tripost_loop.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import { createRetryCounter, type RetryEvent } from "../streams/retry_transient.js";
 import { formatFor } from "../tasks/trajectory_format.js";
@@ -103,15 +105,15 @@ export const runCommand: Command = {
     const retries = createRetryCounter();
     // Model calls and tokens per stage and model (`stats.json`, `metrics.json`, the summary).
     const meter = createUsageMeter();
-    // An HTTP expert's calls go through each collection's journal: a resumed run re-pays none.
-    const expertJournals = journaledExpertModel(meter);
+    // Every collection journals its calls; an HTTP expert's go through the journal of the collection running.
+    const journals = createCollectionJournals(meter);
     const expert = typeof expertConfig === "string"
       ? resolveExpert(task, expertConfig)
       : resolveExpert(task, expertConfig.url, {
         io,
         ...endpointSettingsFromConfig(expertConfig, config.concurrency),
         onRetry: retries.onRetry,
-        wrap: (model, role, label) => expertJournals.wrap(failures.wrap(model, label), { stage: role, model: label }),
+        wrap: (model, role, label) => journals.wrap(failures.wrap(model, label), { stage: role, model: label }),
       });
     const httpStudent = isHttpSpec(config.student.spec);
     if (httpStudent && config.trainer === undefined) {
@@ -150,8 +152,7 @@ export const runCommand: Command = {
           trainProblems,
           testProblems,
           initialCheckpoint,
-          meter,
-          onCollectionJournal: expertJournals.use,
+          journals,
           openStudent: (checkpoint) => {
             const opened: OpenedStudent = httpStudent ? httpStudentOpener(io, config, retries.onRetry)(checkpoint) : (() => {
               const model = createStudentModel(checkpoint, { seed: config.seed });

@@ -9,3 +9,4 @@ export * from "./collection_journals.js";
 export * from "./files.js";
 export * from "./layout.js";
 export * from "./resumable.js";
+export * from "./run_tripost.js";

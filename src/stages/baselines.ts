@@ -296,6 +296,18 @@ export function lmsi(student: Model, problems: readonly Problem[], options: Lmsi
 // equal training steps
 
 /**
+ * The seed string of a baseline's resizing in an iteration: `${seed}/${iteration}/${baseline}`.
+ *
+ * @example
+ * ```ts
+ * assertEquals(baselineSeed(5, 1, "lmsi"), "5/1/lmsi");
+ * ```
+ */
+export function baselineSeed(seed: number, iteration: number, baseline: string): string {
+  return `${seed}/${iteration}/${baseline}`;
+}
+
+/**
  * Up- or down-samples `examples` to exactly `targetCount`, so a baseline trains for as many steps
  * as TriPosT in the same iteration (an honest comparison at equal training steps):
  *

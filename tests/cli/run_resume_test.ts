@@ -73,7 +73,7 @@ let reference: string;
 let referenceLines: number;
 
 beforeAll(async () => {
-  ensureBuilt(["cli", "cli/run", "stages/tripost_loop", "stages/collect", "stages/generate"]);
+  ensureBuilt(["cli", "cli/run", "runs/run_tripost", "runs/collection", "stages/collect", "stages/generate"]);
   scratch = mkdtempSync(join(tmpdir(), "tripost-run-resume-"));
   configPath = writeRunConfig(scratch);
   reference = join(scratch, "A");

@@ -25,7 +25,8 @@ import { type TrainStudentOptions, trainStudent } from "../../src/models/student
 import { scriptedExpert } from "../../src/stages/expert.js";
 import type { ExternalTrainingRequest, ExternalTrainingStep } from "../../src/stages/external_trainer.js";
 import { goldExample } from "../../src/stages/split.js";
-import { maskFirstAttempts, runTriPosT } from "../../src/stages/tripost_loop.js";
+import { runTriPosT } from "../../src/runs/run_tripost.js";
+import { maskFirstAttempts } from "../../src/stages/tripost_loop.js";
 import { getTask } from "../../src/tasks/registry.js";
 import type { Task } from "../../src/tasks/task.js";
 import { formatFor, type TrajectoryFormat } from "../../src/tasks/trajectory_format.js";

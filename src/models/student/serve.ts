@@ -1,7 +1,7 @@
 /**
  * `tripost serve`: the embedded student behind an OpenAI-compatible HTTP server (`node:http`).
  *
- * Routes: `GET /v1/models`, `GET /v1/models/{name}`, `POST /v1/completions`,
+ * Routes: `GET /health`, `GET /v1/models`, `GET /v1/models/{name}`, `POST /v1/completions`,
  * `POST /v1/chat/completions` (`protocols.md` §a), with `stream: true` as server-sent events
  * (`data: {chunk}` then `data: [DONE]`; `stream_options.include_usage` adds a usage chunk).
  * Requests are decoded with io-ts; a bad one gets 400 and OpenAI's error body
@@ -9,12 +9,22 @@
  * name gets 404. Concurrent requests share micro-batches ({@linkcode createStudentModel}).
  *
  * Defaults as OpenAI's: `temperature` 1, `top_p` 1, `n` 1; `max_tokens` 16 for completions and
- * "until EOS or a full context" for chat. A chat prompt is the concatenation of the messages'
- * contents (see `student_model.ts`). When the client goes away, its samples are dropped.
+ * "until EOS or a full context" for chat. Without `seed`, every sample draws a fresh random seed;
+ * with one, the samples are reproducible. `logprobs` (completions: 0–20 alternatives; chat:
+ * `logprobs: true` with `top_logprobs` 0–20) and `echo` (completions) are implemented, not with
+ * `stream`; every other parameter the student cannot honour (`logit_bias`, `response_format`,
+ * `tools`, penalties, …) is refused with a 400 naming it, unless set to its "off" value.
+ *
+ * The chat template: the student has no roles, so a chat prompt is the `user` and `assistant`
+ * contents concatenated in order, with nothing between them (a `user` message is text the student
+ * continues; an `assistant` message is text it already wrote, continued when it comes last). A
+ * `system` or `developer` message has no place in it and is refused with a 400. When the client
+ * goes away, its samples are dropped.
  *
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
+import { randomInt } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { forkJoin, type Subscription } from "rxjs";
@@ -22,7 +32,8 @@ import * as t from "io-ts";
 import { decodeWith, describeFailure } from "../../codecs/decode.js";
 import type { LoadedStudent, SampleResult } from "./sampler.js";
 import { createStudentModel, sampleSeed, type StudentModel, type StudentSampleRequest } from "./student_model.js";
-import { ChatRequestBody, CompletionRequestBody } from "./_wire.js";
+import { ChatRequestBody, CompletionRequestBody, unsupportedParameter } from "./_wire.js";
+import { scoreTokens, type TokenLogprob } from "./serve_logprobs.js";
 
 /** Options for {@linkcode serveStudent}. */
 export interface ServeStudentOptions {
@@ -69,6 +80,11 @@ class RequestError extends Error {
 interface Plan {
   readonly kind: "completion" | "chat";
   readonly prompts: readonly string[];
+  readonly promptIds: readonly (readonly number[])[];
+  /** Alternatives per token when log-probabilities are asked for; `undefined` when not. */
+  readonly logprobs: number | undefined;
+  /** Completions: the prompt is returned before the completion. */
+  readonly echo: boolean;
   readonly rows: readonly { readonly promptIndex: number; readonly request: StudentSampleRequest }[];
   readonly stream: boolean;
   readonly includeUsage: boolean;
@@ -100,6 +116,10 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/+$/, "");
+    if (path === "/health") {
+      if (request.method !== "GET") throw new RequestError(405, `Method ${request.method} is not allowed on ${path}`, null, "method_not_allowed");
+      return sendJson(response, 200, { status: "ok", model: modelName });
+    }
     if (path === "/v1/models" || path.startsWith("/v1/models/")) {
       if (request.method !== "GET") throw new RequestError(405, `Method ${request.method} is not allowed on ${path}`, null, "method_not_allowed");
       const card = { id: modelName, object: "model", created, owned_by: "tripost" };
@@ -116,22 +136,54 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
     await answer(plan, request, response);
   }
 
+  function refuseUnsupported(kind: Plan["kind"], body: unknown): void {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+    const name = unsupportedParameter(kind, body as Record<string, unknown>);
+    if (name !== undefined) {
+      throw new RequestError(400, `Unsupported parameter '${name}': the embedded student does not implement it (leave it out or set it to its default)`, name, "unsupported_parameter");
+    }
+  }
+
+  function alternatives(value: number | null | undefined, param: string): number {
+    const count = value ?? 0;
+    if (!Number.isInteger(count) || count < 0 || count > 20) throw new RequestError(400, `'${param}' must be an integer from 0 to 20: current value is ${count}`, param);
+    return count;
+  }
+
   function planCompletion(body: unknown): Plan {
+    refuseUnsupported("completion", body);
     const decoded = decodeBody(CompletionRequestBody, body);
     if (decoded.model !== modelName) throw modelNotFound(decoded.model);
     const prompts = typeof decoded.prompt === "string" ? [decoded.prompt] : decoded.prompt;
     if (prompts.length === 0) throw new RequestError(400, "'prompt' must not be an empty list", "prompt");
-    return plan("completion", prompts, decoded, decoded.max_tokens ?? 16, "prompt");
+    const logprobs = decoded.logprobs == null ? undefined : alternatives(decoded.logprobs, "logprobs");
+    return plan("completion", prompts, decoded, decoded.max_tokens ?? 16, "prompt", logprobs, decoded.echo === true);
   }
 
   function planChat(body: unknown): Plan {
+    refuseUnsupported("chat", body);
     const decoded = decodeBody(ChatRequestBody, body);
     if (decoded.model !== modelName) throw modelNotFound(decoded.model);
     if (decoded.messages.length === 0) throw new RequestError(400, "'messages' must not be empty", "messages");
+    decoded.messages.forEach((message, index) => {
+      if (message.role === "system" || message.role === "developer") {
+        throw new RequestError(
+          400,
+          `A '${message.role}' message has no place in the student's chat template (user and assistant contents, concatenated): put its text in the user message`,
+          `messages.${index}.role`,
+          "unsupported_role",
+        );
+      }
+    });
+    // The template: user and assistant contents in order, nothing between them.
     const prompt = decoded.messages
       .map((message) => typeof message.content === "string" ? message.content : message.content.map((part) => part.text).join(""))
       .join("");
-    return plan("chat", [prompt], decoded, decoded.max_completion_tokens ?? decoded.max_tokens ?? undefined, "messages");
+    if (decoded.top_logprobs != null && decoded.logprobs !== true) {
+      throw new RequestError(400, "'top_logprobs' needs 'logprobs': true", "top_logprobs");
+    }
+    const logprobs = decoded.logprobs === true ? alternatives(decoded.top_logprobs, "top_logprobs") : undefined;
+    return plan("chat", [prompt], decoded, decoded.max_completion_tokens ?? decoded.max_tokens ?? undefined, "messages", logprobs, false);
   }
 
   function plan(
@@ -140,7 +192,12 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
     body: CompletionRequestBody | ChatRequestBody,
     maxTokens: number | undefined,
     promptParam: string,
+    logprobs: number | undefined,
+    echo: boolean,
   ): Plan {
+    if (body.stream === true && (logprobs !== undefined || echo)) {
+      throw new RequestError(400, `'${logprobs !== undefined ? "logprobs" : "echo"}' is not supported with 'stream': true`, logprobs !== undefined ? "logprobs" : "echo");
+    }
     const n = body.n ?? 1;
     if (!Number.isInteger(n) || n < 1 || n > 128) throw new RequestError(400, `'n' must be an integer from 1 to 128: current value is ${n}`, "n");
     const temperature = body.temperature ?? 1;
@@ -154,6 +211,7 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
     const stop = body.stop == null ? [] : typeof body.stop === "string" ? [body.stop] : body.stop;
     if (stop.length > 4) throw new RequestError(400, `'stop' takes at most 4 strings: current value is ${stop.length}`, "stop");
     const rows: Plan["rows"][number][] = [];
+    const promptIds: number[][] = [];
     prompts.forEach((prompt, promptIndex) => {
       const encoded = student.tokenizer.encode(prompt);
       if (E.isLeft(encoded)) {
@@ -162,6 +220,7 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
       if (encoded.right.length + 1 >= student.config.context) {
         throw new RequestError(400, `This model's maximum context length is ${student.config.context} tokens, and the prompt has ${encoded.right.length + 1} (BOS included) with no room for a completion`, promptParam, "context_length_exceeded");
       }
+      promptIds.push(encoded.right);
       for (let index = 0; index < n; index++) {
         rows.push({
           promptIndex,
@@ -170,13 +229,14 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
             temperature,
             topP,
             stop,
-            seed: sampleSeed(body.seed ?? undefined, prompt, 0, index),
+            // Unseeded: a fresh seed per sample (OpenAI's behaviour); seeded: reproducible.
+            seed: body.seed == null ? randomInt(0, 2 ** 31 - 1) : sampleSeed(body.seed, prompt, 0, index),
             ...(maxTokens === undefined ? {} : { maxTokens }),
           },
         });
       }
     });
-    return { kind, prompts, rows, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
+    return { kind, prompts, promptIds, logprobs, echo, rows, stream: body.stream === true, includeUsage: body.stream_options?.include_usage === true };
   }
 
   function answer(plan: Plan, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -223,9 +283,13 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
             response.end("data: [DONE]\n\n");
             return;
           }
-          const choices = results.map((result, index) => plan.kind === "chat"
-            ? { index, message: { role: "assistant", content: result.text, refusal: null }, logprobs: null, finish_reason: result.finishReason }
-            : { index, text: result.text, logprobs: null, finish_reason: result.finishReason });
+          const choices = results.map((result, index) => {
+            const promptIndex = plan.rows[index]?.promptIndex ?? 0;
+            const logprobs = plan.logprobs === undefined ? null : logprobsOf(plan, promptIndex, result.text);
+            return plan.kind === "chat"
+              ? { index, message: { role: "assistant", content: result.text, refusal: null }, logprobs, finish_reason: result.finishReason }
+              : { index, text: plan.echo ? `${plan.prompts[promptIndex] ?? ""}${result.text}` : result.text, logprobs, finish_reason: result.finishReason };
+          });
           sendJson(response, 200, { ...base, object, choices, usage: usageOf(results) });
         },
         error(error: unknown) {
@@ -239,6 +303,35 @@ export async function serveStudent(options: ServeStudentOptions): Promise<Studen
         complete: () => resolve(),
       });
     });
+  }
+
+  /** The `logprobs` object of one choice, in the route's shape (OpenAI's legacy completions or chat). */
+  function logprobsOf(plan: Plan, promptIndex: number, text: string): unknown {
+    const top = plan.logprobs ?? 0;
+    const promptIds = plan.promptIds[promptIndex] ?? [];
+    const encoded = student.tokenizer.encode(text);
+    const completionIds = E.isRight(encoded) ? encoded.right : [];
+    const scored = scoreTokens(student, promptIds, completionIds, top);
+    if (plan.kind === "chat") {
+      const entry = (item: { token: string; logprob: number }) => ({ token: item.token, logprob: item.logprob, bytes: [...Buffer.from(item.token, "utf8")] });
+      return { content: scored.completion.map((item) => ({ ...entry(item), top_logprobs: item.top.map(entry) })), refusal: null };
+    }
+    // Echo: the prompt's tokens first; the first has no context but BOS, like OpenAI's null.
+    const tokens: (TokenLogprob & { first?: boolean })[] = plan.echo
+      ? [...scored.prompt.map((item, position) => position === 0 ? { ...item, first: true } : item), ...scored.completion]
+      : scored.completion;
+    let offset = 0;
+    const textOffset = tokens.map((item) => {
+      const at = offset;
+      offset += item.token.length;
+      return at;
+    });
+    return {
+      tokens: tokens.map((item) => item.token),
+      token_logprobs: tokens.map((item) => item.first === true ? null : item.logprob),
+      top_logprobs: top === 0 ? null : tokens.map((item) => item.first === true ? null : Object.fromEntries(item.top.map((alternative) => [alternative.token, alternative.logprob]))),
+      text_offset: textOffset,
+    };
   }
 
   const server = createServer((request, response) => {

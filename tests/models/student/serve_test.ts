@@ -84,10 +84,10 @@ describe("serveStudent()", () => {
     expect(body.usage).toMatchObject({ prompt_tokens: 6, completion_tokens: 12 });
   });
 
-  it("serveStudent() answers /v1/chat/completions with the concatenated messages as the prompt", async () => {
+  it("serveStudent() answers /v1/chat/completions with the user and assistant contents concatenated as the prompt (its chat template)", async () => {
     const { status, json } = await post("/chat/completions", {
       model: "tiny",
-      messages: [{ role: "system", content: "Solve.\n" }, { role: "user", content: [{ type: "text", text: "1+2=" }] }],
+      messages: [{ role: "user", content: "Solve.\n" }, { role: "assistant", content: [{ type: "text", text: "1+2=" }] }],
       max_tokens: 6,
       temperature: 0,
     });

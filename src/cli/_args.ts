@@ -16,6 +16,10 @@ export interface FlagSpec {
   readonly integer?: boolean;
   /** Numbers: smallest allowed value. */
   readonly min?: number;
+  /** Numbers: the value must be greater than this (e.g. 0 for a learning rate). */
+  readonly above?: number;
+  /** Numbers: largest allowed value (where a larger one would exhaust the machine or only diverge). */
+  readonly max?: number;
   /** The default, shown in help (the command applies it). */
   readonly defaultText?: string;
   /** May be given several times; the values are collected in order. */
@@ -120,6 +124,12 @@ function convert(name: string, raw: string, spec: FlagSpec): string | number {
   }
   if (spec.min !== undefined && number < spec.min) {
     throw new UsageError(`Cannot use '--${name}' as it must be at least ${spec.min}: current value is ${raw}`);
+  }
+  if (spec.above !== undefined && !(number > spec.above)) {
+    throw new UsageError(`Cannot use '--${name}' as it must be greater than ${spec.above}: current value is ${raw}`);
+  }
+  if (spec.max !== undefined && number > spec.max) {
+    throw new UsageError(`Cannot use '--${name}' as it must be at most ${spec.max}: current value is ${raw}`);
   }
   return number;
 }

@@ -109,9 +109,9 @@ export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings
 export const HTTP_STUDENT_FLAGS: FlagSpecs = {
   "student-model": { type: "string", description: "the served model name of an HTTP student", placeholder: "NAME" },
   "api-key-env": { type: "string", description: "the environment variable holding the HTTP student's API key", placeholder: "VAR" },
-  rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1 },
-  "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, defaultText: "120000" },
-  "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, defaultText: "2" },
+  rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1, max: 1_000_000 },
+  "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, max: 86_400_000, defaultText: "120000" },
+  "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, max: 100, defaultText: "2" },
 };
 
 /** The endpoint settings given by {@linkcode HTTP_STUDENT_FLAGS} and `--concurrency`. */

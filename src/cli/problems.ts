@@ -6,6 +6,7 @@ import { taskFromFlag } from "./_task.js";
 import { UsageError } from "../errors.js";
 import type { Split } from "../codecs/problem.js";
 import { hasGenerator } from "../tasks/task.js";
+import { MAX_PROBLEMS } from "../codecs/config.js";
 
 /** `tripost problems`: seeded problems of a task as JSONL. */
 export const problemsCommand: Command = {
@@ -14,7 +15,7 @@ export const problemsCommand: Command = {
   usage: "tripost problems --task T --count N [--seed S] [--split seen|unseen|all] [--difficulty D] [--out FILE]",
   flags: {
     task: { type: "string", description: "the task", placeholder: "T", required: true },
-    count: { type: "number", description: "how many problems", placeholder: "N", required: true, integer: true, min: 0 },
+    count: { type: "number", description: "how many problems", placeholder: "N", required: true, integer: true, min: 0, max: MAX_PROBLEMS },
     seed: { type: "number", description: "the generator's seed", placeholder: "S", integer: true, defaultText: "0" },
     split: {
       type: "string",

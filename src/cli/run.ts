@@ -82,7 +82,7 @@ export const runCommand: Command = {
     config: { type: "string", description: "the run config (JSON)", placeholder: "FILE", defaultText: "the embedded defaults" },
     out: { type: "string", description: "the run directory", placeholder: "DIR", defaultText: "runs/run-<time>" },
     resume: { type: "boolean", description: "continue a run in DIR: skip completed steps, reuse completed calls" },
-    iterations: { type: "number", description: "TriPosT iterations", placeholder: "N", integer: true, min: 1 },
+    iterations: { type: "number", description: "TriPosT iterations", placeholder: "N", integer: true, min: 1, max: 100 },
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true },
     quiet: { type: "boolean", description: "no progress output" },
     ...MAX_FAILURES_FLAG,

@@ -32,7 +32,7 @@ export function createServeCommand(lifetime: ServeLifetime = {}): Command {
     usage: "tripost serve --student embedded:PATH [--port P] [--host 127.0.0.1] [--model-name NAME]",
     flags: {
       student: { type: "string", description: "the checkpoint to serve", placeholder: "embedded:PATH", required: true },
-      port: { type: "number", description: "the port (0 picks a free one)", placeholder: "P", integer: true, min: 0, defaultText: "8000" },
+      port: { type: "number", description: "the port (0 picks a free one)", placeholder: "P", integer: true, min: 0, max: 65535, defaultText: "8000" },
       host: { type: "string", description: "the address to listen on", placeholder: "HOST", defaultText: "127.0.0.1" },
       "model-name": { type: "string", description: "the model name clients send", placeholder: "NAME", defaultText: "the checkpoint's folder name" },
     },

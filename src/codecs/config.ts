@@ -111,6 +111,34 @@ export const NonNegativeInteger = refined(
   "an integer ≥ 0",
   (input): input is number => Number.isSafeInteger(input) && (input as number) >= 0,
 );
+/**
+ * An integer from 1 to `max`: counts that would exhaust the machine beyond it (a million
+ * problems, a thousand epochs) are refused at load instead of failing an hour in.
+ */
+export function boundedInteger(name: string, max: number): t.Type<number, number, unknown> {
+  const guard = (input: unknown): input is number => Number.isSafeInteger(input) && (input as number) >= 1 && (input as number) <= max;
+  return new t.Type<number, number, unknown>(
+    name,
+    guard,
+    (input, context) => {
+      if (guard(input)) return t.success(input);
+      const tooLarge = typeof input === "number" && Number.isFinite(input) && input > max;
+      return t.failure(input, context, cannot(context, tooLarge ? `at most ${max}` : "an integer ≥ 1", input));
+    },
+    t.identity,
+  );
+}
+
+/** The most problems a data set may generate or read (bounded memory). */
+export const MAX_PROBLEMS = 1_000_000;
+
+/** A learning rate: a number > 0 and at most 1 (larger ones only diverge). */
+export const LearningRate = refined(
+  "LearningRate",
+  "a number > 0 and ≤ 1",
+  (input): input is number => isFiniteNumber(input) && input > 0 && input <= 1,
+);
+
 /** A seed: any safe integer. */
 export const Seed = refined("Seed", "an integer", (input): input is number => Number.isSafeInteger(input));
 /** A non-empty string. */
@@ -236,7 +264,7 @@ export const GeneratedData = strict("GeneratedData", { source: t.literal("genera
   /** Which problems: `seen`, `unseen` or `all`. */
   split: ConfigSplit,
   /** How many problems. */
-  count: PositiveInteger,
+  count: boundedInteger("ProblemCount", MAX_PROBLEMS),
   /** The generator's seed. */
   seed: Seed,
 });
@@ -369,7 +397,7 @@ export const TemperaturesConfig = strict("TemperaturesConfig", {}, {
 export type TemperaturesConfig = t.TypeOf<typeof TemperaturesConfig>;
 
 /** Tokens per student generation, in rollouts and in evaluation. */
-export const MaxTokensConfig = strict("MaxTokensConfig", {}, { rollout: PositiveInteger, eval: PositiveInteger });
+export const MaxTokensConfig = strict("MaxTokensConfig", {}, { rollout: boundedInteger("MaxTokens", 131_072), eval: boundedInteger("MaxTokens", 131_072) });
 export type MaxTokensConfig = t.TypeOf<typeof MaxTokensConfig>;
 
 /** The collection passes of one iteration (`tripost.md` §3.1). */
@@ -418,13 +446,13 @@ export type OptimizerStateSetting = t.TypeOf<typeof OptimizerStateSetting>;
  * external trainer (its data, `{base}`, and the `{mask_first_attempt}` … placeholders).
  */
 export const TrainingConfig = strict("TrainingConfig", {}, {
-  epochs: PositiveInteger,
-  batchSize: PositiveInteger,
-  learningRate: PositiveNumber,
+  epochs: boundedInteger("Epochs", 1000),
+  batchSize: boundedInteger("BatchSize", 4096),
+  learningRate: LearningRate,
   /** Worker threads (0 = the main thread). */
   workers: NonNegativeInteger,
   /** Optimizer steps; overrides `epochs`. */
-  steps: PositiveInteger,
+  steps: boundedInteger("Steps", 10_000_000),
   /**
    * No loss on the question and the attempt before the first feedback line of the improvement
    * and terminal examples (the official `mask_before_att_start_text=True`; gold and correct
@@ -551,13 +579,13 @@ export const RunConfig = strict("RunConfig", {}, {
   student: StudentSetting,
   expert: ExpertConfig,
   /** TriPosT iterations. */
-  iterations: PositiveInteger,
+  iterations: boundedInteger("Iterations", 100),
   /** `improve_data_ratio` r; a value ≤ 0 keeps every non-improvement example (no rebalancing). */
   improveDataRatio: FiniteNumber,
   /** Loss weight w from the first feedback line on. */
   weight: NonNegativeNumber,
   /** IMP updates per trajectory. */
-  maxUpdates: PositiveInteger,
+  maxUpdates: boundedInteger("MaxUpdates", 100),
   temperatures: TemperaturesConfig,
   maxTokens: MaxTokensConfig,
   passes: PassesConfig,
@@ -567,7 +595,7 @@ export const RunConfig = strict("RunConfig", {}, {
   trainer: TrainerConfig,
   seed: Seed,
   /** Problems in flight. */
-  concurrency: PositiveInteger,
+  concurrency: boundedInteger("Concurrency", 4096),
 });
 export type RunConfig = t.TypeOf<typeof RunConfig>;
 

@@ -134,10 +134,11 @@ describe("TrainerConfig", () => {
     expect(() => parseConfigText("b.json", named)).toThrow(/b\.json:line 6: .*'trainer\.loraName'/);
   });
 
-  it("fixtures/configs/external-trainer.json decodes to a vLLM LoRA run with the trl export", () => {
+  it("fixtures/configs/external-trainer.json decodes to a vLLM LoRA run of python -m tripost_trainer on the spans export", () => {
     const config = resolveConfig(parseConfigText("external-trainer.json", readFileSync(join(rootDirectory, "fixtures/configs/external-trainer.json"), "utf8")));
     expect(config.trainer?.reload).toBe("vllm-lora");
-    expect(config.trainer?.export).toBe("trl");
+    expect(config.trainer?.export).toBe("spans");
+    expect(config.trainer?.command.slice(1, 3)).toEqual(["-m", "tripost_trainer"]);
     expect(config.baselines).toEqual([]);
   });
 });

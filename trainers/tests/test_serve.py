@@ -116,6 +116,8 @@ def test_the_server_refuses_as_vllm_does(server, adapters):
     status, text = post(f"{url}/unload_lora_adapter", {"lora_name": "b"})
     assert status == 404
     assert post(f"{url}/completions", {"model": "tiny", "prompt": "x", "max_tokens": 0})[0] == 400
+    status, text = post(f"{url}/chat/completions", {"model": "tiny", "messages": [{"role": "user", "content": "x"}]})
+    assert (status, json.loads(text)["message"]) == (400, "the model has no chat template: use /v1/completions")
     assert post(f"{url}/unload_lora_adapter", {"lora_name": "a"})[0] == 200
 
 

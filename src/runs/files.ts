@@ -85,7 +85,8 @@ export interface StagedJsonl extends JsonlAppender {
 export function openStagedJsonl(path: string): StagedJsonl {
   mkdirSync(dirname(path), { recursive: true });
   const partialPath = `${path}.partial`;
-  const appender = openJsonlAppender(partialPath, { truncate: true });
+  // Held in 64 KiB batches: the file counts only once committed.
+  const appender = openJsonlAppender(partialPath, { truncate: true, bufferBytes: 64 * 1024 });
   let committed = false;
   return {
     path,

@@ -96,6 +96,13 @@ export interface JsonlAppenderOptions {
   atomic?: boolean;
   /** fsync after this many lines (0: only on `sync()` and `close()`). @default {0} */
   syncEvery?: number;
+  /**
+   * Hold up to this many bytes of lines before writing them in one call (0: one write per line).
+   * Held lines reach the file on `sync()`, `close()`, or when the buffer is full; a process
+   * killed before then loses them, so use it for files that only count once complete (an
+   * atomic appender, a staged file). @default {0}
+   */
+  bufferBytes?: number;
   /** Serialises one record (without the line end). @default {JSON.stringify} */
   stringify?: (record: unknown) => string;
 }
@@ -139,16 +146,32 @@ export interface JsonlAppender {
  * ```
  */
 export function openJsonlAppender(path: string, options: JsonlAppenderOptions = {}): JsonlAppender {
-  const { truncate = false, atomic = false, syncEvery = 0, stringify = JSON.stringify } = options;
+  const { truncate = false, atomic = false, syncEvery = 0, bufferBytes = 0, stringify = JSON.stringify } = options;
   if (!Number.isSafeInteger(syncEvery) || syncEvery < 0) {
     throw new RangeError(`Cannot open JSONL appender as 'syncEvery' must be a non-negative integer: current value is ${syncEvery}`);
   }
   const target = atomic ? temporaryPathFor(path) : path;
+  if (!Number.isSafeInteger(bufferBytes) || bufferBytes < 0) {
+    throw new RangeError(`Cannot open JSONL appender as 'bufferBytes' must be a non-negative integer: current value is ${bufferBytes}`);
+  }
   let descriptor: number | undefined = openSync(target, atomic || truncate ? "w" : "a");
   let count = 0;
   let bytes = 0;
   let unsynced = 0;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  const writeAll = (data: Buffer): void => {
+    let written = 0;
+    while (written < data.length) written += writeSync(descriptor as number, data, written, data.length - written);
+  };
+  const flush = (): void => {
+    if (descriptor === undefined || heldBytes === 0) return;
+    writeAll(held.length === 1 ? held[0] as Buffer : Buffer.concat(held, heldBytes));
+    held = [];
+    heldBytes = 0;
+  };
   const sync = (): void => {
+    flush();
     if (descriptor !== undefined && unsynced > 0) fsyncSync(descriptor);
     unsynced = 0;
   };
@@ -172,8 +195,12 @@ export function openJsonlAppender(path: string, options: JsonlAppenderOptions = 
         throw new TypeError(`Cannot append to JSONL file as it is closed: current value is ${path}`);
       }
       const line = Buffer.from(lineOf(record, stringify), "utf8");
-      let written = 0;
-      while (written < line.length) written += writeSync(descriptor, line, written, line.length - written);
+      if (bufferBytes === 0) writeAll(line);
+      else {
+        held.push(line);
+        heldBytes += line.length;
+        if (heldBytes >= bufferBytes) flush();
+      }
       count += 1;
       bytes += line.length;
       unsynced += 1;

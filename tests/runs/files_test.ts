@@ -51,6 +51,8 @@ describe("openStagedJsonl()", () => {
     const staged = openStagedJsonl(path);
     staged.append({ id: "a" });
     expect(existsSync(path)).toBe(false);
+    // Lines are held in batches until a sync.
+    staged.sync();
     expect(readFileSync(staged.partialPath, "utf8")).toBe('{"id":"a"}\n');
     staged.commit();
     expect(readFileSync(path, "utf8")).toBe('{"id":"a"}\n');

@@ -57,6 +57,24 @@ describe("writeJsonl()", () => {
 });
 
 describe("openJsonlAppender()", () => {
+  it("openJsonlAppender() with bufferBytes holds lines until the buffer fills or a sync, and counts their bytes", () => {
+    const path = freshPath("buffered.jsonl");
+    const appender = openJsonlAppender(path, { truncate: true, bufferBytes: 16 });
+    appender.append({ n: 1 });
+    expect(readFileSync(path, "utf8")).toBe("");
+    expect(appender.bytes).toBe(8);
+    appender.append({ n: 22 });
+    expect(readFileSync(path, "utf8")).toBe('{"n":1}\n{"n":22}\n');
+    appender.append({ n: 3 });
+    appender.sync();
+    expect(readFileSync(path, "utf8")).toBe('{"n":1}\n{"n":22}\n{"n":3}\n');
+    expect(appender.bytes).toBe(25);
+    appender.append({ n: 4 });
+    appender.close();
+    expect(readFileSync(path, "utf8")).toBe('{"n":1}\n{"n":22}\n{"n":3}\n{"n":4}\n');
+    expect(() => openJsonlAppender(freshPath("bad.jsonl"), { bufferBytes: -1 })).toThrow(RangeError);
+  });
+
   it("openJsonlAppender() appends whole lines, or truncates first", () => {
     const path = freshPath("append.jsonl");
     writeFileSync(path, '{"n":0}\n');

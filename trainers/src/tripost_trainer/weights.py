@@ -8,9 +8,9 @@ to stop (``tripost.md`` §7.3 recommends it). Offsets come from a fast tokenizer
 **The weight of a token** (the straddling rule): *a token takes the weight of its first
 character*. A token that straddles a span boundary — e.g. ``".\\n"`` where the weighted span
 starts at the ``"\\n"`` of ``"\\nFeedback:"`` — therefore takes the weight before the boundary.
-This is the rule the official trainer follows in effect: it finds the first weighted token by
-tokenizing the text before ``text_att_start_text``, so a token that begins there is weighted
-and one that begins before it is not. A token with an empty offset range (a special token)
+A token is thus up-weighted only when it begins inside the weighted span. (The rule is our
+choice: ``tripost.md`` does not say how the official code maps ``text_att_start_text`` to a
+token.) A token with an empty offset range (a special token)
 takes the weight of the character at its offset (the last character when it is at the end);
 the appended EOS takes the weight of the text's last character. Several tokens of one
 character (byte-level pieces of a multi-byte character) each take that character's weight.

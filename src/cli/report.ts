@@ -6,6 +6,8 @@ import { writeOutput } from "./_output.js";
 import { InputError, UsageError } from "../errors.js";
 import { loadRun } from "../report/load_run.js";
 import { renderReport } from "../report/render_report.js";
+import { existsSync } from "node:fs";
+import { directoryKind, renderDirectoryReport } from "./_dir_report.js";
 
 /**
  * Writes the HTML report of the run directory `directory` to `out` (default
@@ -13,6 +15,15 @@ import { renderReport } from "../report/render_report.js";
  */
 export async function writeRunReport(io: CliIo, directory: string, out?: string): Promise<string> {
   const runDirectory = resolve(io.cwd, directory);
+  const kind = directoryKind(runDirectory);
+  if (kind === "collect" || kind === "eval") {
+    const target = resolve(io.cwd, out ?? join(runDirectory, "report.html"));
+    await writeOutput(io, target, renderDirectoryReport(runDirectory, kind));
+    return target;
+  }
+  if (kind === "unknown" && existsSync(runDirectory)) {
+    throw new InputError({ file: directory }, "Cannot write a report as it is not a run, collect or eval directory (no config.json, stats.json or metrics.json)");
+  }
   const run = loadRun(runDirectory);
   if (E.isLeft(run)) {
     const file = run.left.file.startsWith("/") ? run.left.file : join(runDirectory, run.left.file);
@@ -26,7 +37,7 @@ export async function writeRunReport(io: CliIo, directory: string, out?: string)
 /** `tripost report`: one self-contained HTML report of a run directory. */
 export const reportCommand: Command = {
   name: "report",
-  summary: "write a self-contained HTML report of a run directory",
+  summary: "write a self-contained HTML report of a run, collect or eval directory",
   usage: "tripost report DIR [--out FILE]",
   flags: {
     out: { type: "string", description: "where to write the report", placeholder: "FILE", defaultText: "DIR/report.html" },

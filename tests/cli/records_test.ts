@@ -140,3 +140,26 @@ describe("tripost collect", () => {
   });
 });
 
+describe("tripost report on a collect or eval directory", () => {
+  it("writes one self-contained page with what ran and the numbers", async () => {
+    for (const [name, heading] of [["collect-allowed", "Rejections by type"], ["eval-embedded", "Predictions"]] as const) {
+      const directory = join(scratch, name);
+      expect(existsSync(directory), `${name} is made by the tests above`).toBe(true);
+      const result = await runCli(["report", directory]);
+      expect(result.code, result.stderr).toBe(0);
+      const html = readFileSync(join(directory, "report.html"), "utf8");
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain("What ran");
+      expect(html).toContain(heading);
+      expect(html).toContain(createHash("sha256").update(readFileSync(problemsPath)).digest("hex"));
+      expect(html).not.toMatch(/<script src=|<link /);
+    }
+  });
+
+  it("refuses a directory that is none of run, collect or eval, with exit 2", async () => {
+    const result = await runCli(["report", scratch]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not a run, collect or eval directory/);
+  });
+});
+

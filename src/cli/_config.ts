@@ -287,7 +287,16 @@ export function checkConfig(config: RunConfig, resolved: ResolvedRunConfig): Con
  */
 function checkTrainer(config: RunConfig): ConfigIssue[] {
   const trainer = config.trainer;
-  if (trainer === undefined) return [];
+  const studentSpec = typeof config.student === "string" ? config.student : config.student?.spec;
+  if (trainer === undefined) {
+    // The embedded trainer trains embedded students only: an HTTP student can never run without one.
+    return studentSpec !== undefined && /^https?:\/\//.test(studentSpec)
+      ? [{
+        path: typeof config.student === "string" ? "student" : "student.spec",
+        message: "Cannot train an HTTP student without an external trainer (the embedded trainer trains embedded students only): add 'trainer' (see fixtures/configs/external-trainer.json)",
+      }]
+      : [];
+  }
   const issues: ConfigIssue[] = [];
   if (config.baselines !== undefined && config.baselines.length > 0) {
     issues.push({

@@ -184,6 +184,19 @@ describe("loadConfig()", () => {
     expect(config.iterations).toBe(3);
   });
 
+  it("loads every example config of fixtures/configs, each one that a run can take (an HTTP student names a trainer)", async () => {
+    for (const name of ["embedded.json", "embedded-ws.json", "http.json", "external-trainer.json"]) {
+      const config = resolveConfig(await loadConfig(`fixtures/configs/${name}`));
+      if (config.student.spec.startsWith("http")) expect(config.trainer, name).toBeDefined();
+    }
+  });
+
+  it("refuses an HTTP student without a trainer at load, naming the field", () => {
+    const error = errorOf(() => parseConfigText("run.json", "{\n  \"student\": \"http://127.0.0.1:8000/v1\"\n}"));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/^run\.json:line 2: .*'student'.*trainer/);
+  });
+
   it("reads relative to `cwd` and writes nothing on failure", async () => {
     await writeFile(join(directory, "bad.json"), NESTED);
     const before = await readdir(directory);

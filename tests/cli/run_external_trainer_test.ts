@@ -226,7 +226,7 @@ describe("tripost run with a failing or badly configured external trainer", () =
     const out = join(scratch, "no-trainer-run");
     const result = await runCli(["run", "--config", configPath, "--out", out], { cwd: rootDirectory });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Cannot run with an HTTP student without an external trainer.*add 'trainer'/);
+    expect(result.stderr).toMatch(/Cannot train an HTTP student without an external trainer.*add 'trainer'/);
     expect(existsSync(out)).toBe(false);
   });
 

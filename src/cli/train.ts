@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { existsSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_CONFIG } from "../codecs/config.js";
 import { TrainingExample } from "../codecs/training_example.js";
@@ -11,6 +11,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { createProgress } from "./_progress.js";
+import { describeWriteError } from "./_output.js";
 import { resolveShipped } from "./_paths.js";
 
 /** Reads and decodes a training JSONL file; a bad line is an InputError naming file, line and field. */
@@ -89,7 +90,16 @@ export const trainCommand: Command = {
       ...(workers === undefined ? {} : { workers }),
       log: (entry) => progress.update(++done, steps, `loss ${entry.loss.toFixed(3)}`),
     });
-    await saveCheckpoint(out, result.student);
+    // Atomically: the checkpoint is written beside `out` and renamed into place when complete.
+    const partial = `${out}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    try {
+      await saveCheckpoint(partial, result.student);
+      renameSync(partial, out);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      throw new UsageError(`Cannot write the checkpoint to '${stringFlag(args.flags, "out")}' as ${describeWriteError(error)}`);
+    }
     progress.end(
       `${result.steps} steps, ${Math.round(result.tokensPerSecond)} tokens/s, final loss ${result.finalLoss.toFixed(3)}${
         result.skipped.length > 0 ? `, ${result.skipped.length} examples skipped` : ""

@@ -19,6 +19,17 @@ describe("the README's custom pipeline", () => {
     }
     expect(examples.every((example) => example.kind === "improvement" || example.kind === "terminal")).toBe(true);
     expect(stats.improvement).toBeGreaterThan(0);
+    // Input order restored inside the window.
+    expect(outcomes.map((outcome) => (E.isRight(outcome) ? outcome.right.id : outcome.left.id))).toEqual(problems.map((problem) => problem.id));
+  });
+
+  it("the example composes the operators a collection runs in production", () => {
+    const example = readFileSync(new URL("../examples/custom_pipeline.ts", import.meta.url), "utf8");
+    const production = readFileSync(new URL("../src/stages/collect.ts", import.meta.url), "utf8");
+    for (const operator of ["withDemand(", "generate(", "edit(", "whenRight(", "splitKeeping(", "reorder(", "createRebalancer("]) {
+      expect(example, operator).toContain(operator);
+      expect(production, operator).toContain(operator);
+    }
   });
 
   it("the README shows the example's pipeline", () => {

@@ -53,3 +53,22 @@ describe("upper bounds", () => {
     expect(result.stderr).toContain(`'${field}'`);
   });
 });
+
+describe("help and docs (item 10)", () => {
+  it("collect --help says shards are numbered from 1 and that --max-tokens defaults as the config table (256 embedded)", async () => {
+    const result = await runCli(["collect", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--shard i\/n .*numbered from 1/);
+    expect(result.stdout).toMatch(/--max-tokens N .*default: 256 for embedded students/);
+    expect(result.stdout).toMatch(/--max-failures N\|P% .*default: 10%/);
+    const evaluation = await runCli(["eval", "--help"]);
+    expect(evaluation.stdout).toMatch(/--max-tokens N .*default: 256 for embedded students/);
+  });
+
+  it("the contract is in the repository and describes --force, --max-failures and --resume", async () => {
+    const { readFileSync } = await import("node:fs");
+    const contract = readFileSync(join(rootDirectory, "docs", "contract.md"), "utf8");
+    for (const word of ["--force", "--max-failures", "--resume", "apiKeyEnv", "/health", "130"]) expect(contract).toContain(word);
+  });
+});
+

@@ -29,7 +29,7 @@ import { DATE_UNDERSTANDING_EXAMPLES } from "./prompts/date_understanding.js";
 import { LOGICAL_DEDUCTION_EXAMPLES } from "./prompts/logical_deduction.js";
 import { MULTISTEP_ARITHMETIC_EXAMPLES } from "./prompts/multistep_arithmetic.js";
 import { WORD_SORTING_EXAMPLES } from "./prompts/word_sorting.js";
-import { END_MARKER, parseTabularFeedback } from "./tabular_feedback.js";
+import { END_MARKER, endMarkerIndex, parseTabularFeedback } from "./tabular_feedback.js";
 
 /** Our few-shot examples per task. */
 export const DEFAULT_EXAMPLES: Readonly<Partial<Record<Task["name"], readonly ExpertExample[]>>> = {
@@ -127,12 +127,12 @@ function dropRestatedPrefix(continuation: string, prefix: string): string {
 }
 
 /**
- * The new attempt IMP's output gives: `prefix`, then the continuation up to `[END]`, cleaned by
- * `clean_attempt`.
+ * The new attempt IMP's output gives: `prefix`, then the continuation up to `[END]` (in any letter
+ * case: {@linkcode endMarkerIndex}), cleaned by `clean_attempt`.
  */
 export function joinContinuation(prefix: string, continuation: string, chat: boolean): string {
-  const end = continuation.indexOf(END_MARKER);
-  const cut = end < 0 ? continuation : continuation.slice(0, end);
+  const end = endMarkerIndex(continuation);
+  const cut = end === undefined ? continuation : continuation.slice(0, end);
   const rest = chat ? dropRestatedPrefix(cut, prefix) : cut.replace(/^\n+/, "");
   return cleanExpertAttempt(prefix === "" ? rest : `${prefix}\n${rest}`);
 }

@@ -14,6 +14,16 @@ import type { ParseError } from "../tasks/task.js";
 /** The stop sequence that ends every few-shot example and every expert output. */
 export const END_MARKER = "[END]";
 
+/**
+ * Where a model's output ends: the index of the first end marker, in any letter case (a small
+ * model that was shown `[END]` may write `[End]`, which the server's stop string does not catch),
+ * or `undefined` when there is none.
+ */
+export function endMarkerIndex(text: string): number | undefined {
+  const match = /\[end\]/i.exec(text);
+  return match === null ? undefined : match.index;
+}
+
 const STEP_LABEL = "Earliest error step:";
 const SEGMENT_LABEL = "Error segment:";
 const REASON_LABEL = "Error reason:";
@@ -101,6 +111,13 @@ function cutAtNextQuestion(body: string): string {
  * // Right: 'Step (1) is correct. In step (2) the part "(7 - -6) = 1" is incorrect. This is because it is 13.'
  * ```
  */
+// A model that runs on may start a second table (a new `Earliest error step:` line, real
+// SmolLM2-135M output): the table ends there, so that its lines are never read as this table's.
+function cutAtSecondTable(lines: readonly string[]): string[] {
+  const second = lines.findIndex((line, index) => index > 0 && line.trimStart().startsWith(STEP_LABEL));
+  return second < 0 ? [...lines] : lines.slice(0, second);
+}
+
 // Chat models often set the labels in markdown bold (`**Earliest error step:**`, `**Error
 // segment**:`): the labels are read without the emphasis; the values are left as written.
 function plainLabels(body: string): string {
@@ -108,14 +125,15 @@ function plainLabels(body: string): string {
 }
 
 export function parseTabularFeedback(text: string, attempt: string): E.Either<ParseError, Verdict> {
-  const end = text.indexOf(END_MARKER);
-  const body = plainLabels(cutAtNextQuestion(end < 0 ? text : text.slice(0, end)));
+  const end = endMarkerIndex(text);
+  const body = plainLabels(cutAtNextQuestion(end === undefined ? text : text.slice(0, end)));
   // A completion continues the prompt's `Earliest error step:` (its first line is the step); a
   // chat reply restates the label, perhaps after some chat.
   const firstLine = body.split("\n").find((line) => line.trim() !== "") ?? "";
   const restated = !STEP_VALUE.test(firstLine.trim()) && new RegExp(`^\\s*${STEP_LABEL}`, "m").test(body);
-  const full = restated ? body : `${STEP_LABEL}${body}`;
-  const lines = full.split("\n");
+  // A restated table is read from its first label line on (chat before it is dropped).
+  const full = restated ? body.slice(body.search(new RegExp(`^[ \\t]*${STEP_LABEL}`, "m"))) : `${STEP_LABEL}${body}`;
+  const lines = cutAtSecondTable(full.split("\n"));
   const stepText = labelled(lines, STEP_LABEL);
   const stepMatch = stepText === undefined ? null : STEP_VALUE.exec(stepText);
   if (stepMatch === null || stepMatch[1] === undefined) {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { openLineReader } from "../streams/_line_reader.js";
 import { dirname } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
@@ -113,50 +114,7 @@ export function openStagedJsonl(path: string): StagedJsonl {
   };
 }
 
-/** Reads whole lines of a file by the byte offsets they start at. */
-export interface LineReader {
-  /** The line starting at byte `offset`, without its line end. */
-  lineAt(offset: number): string;
-  close(): void;
-}
-
-/**
- * Opens `path` for reading lines by byte offset (positioned reads: the file is never loaded).
- *
- * @example
- * ```ts
- * const lines = openLineReader(path); // path holds 'a\nbc\n'
- * assertEquals(lines.lineAt(2), "bc");
- * lines.close();
- * ```
- */
-export function openLineReader(path: string): LineReader {
-  const descriptor = openSync(path, "r");
-  let buffer = Buffer.alloc(4096);
-  return {
-    lineAt(offset) {
-      let filled = 0;
-      for (;;) {
-        const read = readSync(descriptor, buffer, filled, buffer.length - filled, offset + filled);
-        const end = buffer.indexOf(0x0a, filled);
-        filled += read;
-        if (end !== -1 && end < filled) return buffer.toString("utf8", 0, end);
-        if (read === 0) {
-          if (filled === 0) throw new RangeError(`Cannot read a line of ${path} as the offset is past its end: current value is ${offset}`);
-          return buffer.toString("utf8", 0, filled);
-        }
-        if (filled === buffer.length) {
-          const larger = Buffer.alloc(buffer.length * 2);
-          buffer.copy(larger);
-          buffer = larger;
-        }
-      }
-    },
-    close() {
-      closeSync(descriptor);
-    },
-  };
-}
+export { type LineReader, openLineReader } from "../streams/_line_reader.js";
 
 /**
  * Writes the lines of `source` that start at `offsets`, in that order, to `target` (atomically,

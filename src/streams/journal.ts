@@ -14,6 +14,7 @@ import { dirname } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type DecodeFailure, decodeWith, describeFailure } from "../codecs/decode.js";
+import { type LineReader, openLineReader } from "./_line_reader.js";
 
 /** The file name of a run's journal inside its run directory: `DIR/journal.jsonl`. */
 export const JOURNAL_FILE_NAME = "journal.jsonl";
@@ -94,16 +95,21 @@ export function openJournal<A extends { readonly key: string }, O>(
     );
   }
   mkdirSync(dirname(path), { recursive: true });
-  const entries = new Map<string, A>();
+  const decode = decodeWith(codec);
+  // Where each key's first entry starts in the file: entries are read back on demand, so memory
+  // holds a key and an offset per entry, never the responses.
+  const offsets = new Map<string, number>();
+  let fileBytes = 0;
   let loaded = 0;
   let trimmedBytes = 0;
   let descriptor: number | undefined;
   if (resume && existsSync(path)) {
-    const recovered = recover(path, decodeWith(codec));
-    for (const entry of recovered.entries) {
-      if (!entries.has(entry.key)) entries.set(entry.key, entry);
+    const recovered = recover(path, decode);
+    for (const { key, offset } of recovered.entries) {
+      if (!offsets.has(key)) offsets.set(key, offset);
     }
     loaded = recovered.entries.length;
+    fileBytes = recovered.validBytes;
     descriptor = openSync(path, "r+");
     if (recovered.validBytes < recovered.totalBytes) {
       ftruncateSync(descriptor, recovered.validBytes);
@@ -120,20 +126,29 @@ export function openJournal<A extends { readonly key: string }, O>(
     if (descriptor !== undefined && unsynced > 0) fsyncSync(descriptor);
     unsynced = 0;
   };
+  let reader: LineReader | undefined;
+  const read = (key: string): A | undefined => {
+    const offset = offsets.get(key);
+    if (offset === undefined) return undefined;
+    reader ??= openLineReader(path);
+    const decoded = decode(JSON.parse(reader.lineAt(offset)) as unknown);
+    if (E.isLeft(decoded)) throw new SyntaxError(`Cannot read journal entry of ${path} at byte ${offset}: ${describeFailure(decoded.left)}`);
+    return decoded.right;
+  };
   const timer = syncIntervalMs > 0 ? setInterval(sync, syncIntervalMs) : undefined;
   timer?.unref();
   return {
     path,
     get size() {
-      return entries.size;
+      return offsets.size;
     },
     loaded,
     trimmedBytes,
     get(key) {
-      return entries.get(key);
+      return read(key);
     },
     has(key) {
-      return entries.has(key);
+      return offsets.has(key);
     },
     append(entry) {
       if (descriptor === undefined) {
@@ -142,7 +157,8 @@ export function openJournal<A extends { readonly key: string }, O>(
       const line = Buffer.from(`${JSON.stringify(codec.encode(entry))}\n`, "utf8");
       let written = 0;
       while (written < line.length) written += writeSync(descriptor, line, written, line.length - written);
-      if (!entries.has(entry.key)) entries.set(entry.key, entry);
+      if (!offsets.has(entry.key)) offsets.set(entry.key, fileBytes);
+      fileBytes += line.length;
       unsynced += 1;
       if (unsynced >= syncEvery) sync();
     },
@@ -153,19 +169,22 @@ export function openJournal<A extends { readonly key: string }, O>(
       sync();
       closeSync(descriptor);
       descriptor = undefined;
+      reader?.close();
+      reader = undefined;
     },
   };
 }
 
-interface Recovered<A> {
-  readonly entries: A[];
+interface Recovered {
+  /** The key of each complete entry and the byte offset its line starts at. */
+  readonly entries: { readonly key: string; readonly offset: number }[];
   readonly validBytes: number;
   readonly totalBytes: number;
 }
 
-function recover<A>(path: string, decode: (input: unknown) => E.Either<DecodeFailure, A>): Recovered<A> {
+function recover<A extends { readonly key: string }>(path: string, decode: (input: unknown) => E.Either<DecodeFailure, A>): Recovered {
   const bytes = readFileSync(path);
-  const entries: A[] = [];
+  const entries: { key: string; offset: number }[] = [];
   let validBytes = 0;
   let start = 0;
   let lineNumber = 0;
@@ -179,6 +198,7 @@ function recover<A>(path: string, decode: (input: unknown) => E.Either<DecodeFai
       break;
     }
     const text = bytes.subarray(start, end).toString("utf8");
+    const lineStart = start;
     start = end + 1;
     if (text.trim() === "") {
       if (broken === undefined) validBytes = start;
@@ -193,7 +213,7 @@ function recover<A>(path: string, decode: (input: unknown) => E.Either<DecodeFai
     if (broken !== undefined) {
       throw new SyntaxError(`Cannot open journal as line ${broken.line} of ${path} is invalid: ${broken.reason}`);
     }
-    entries.push(decoded.right);
+    entries.push({ key: decoded.right.key, offset: lineStart });
     validBytes = start;
   }
   return { entries, validBytes, totalBytes: bytes.length };

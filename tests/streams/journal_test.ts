@@ -1,6 +1,8 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "@fast-check/vitest";
+import fc from "fast-check";
 import * as t from "io-ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOURNAL_FILE_NAME, openJournal } from "../../src/streams/journal.js";
@@ -97,4 +99,31 @@ describe("openJournal()", () => {
     expect(existsSync(path)).toBe(true);
     journal.close();
   });
+});
+
+describe("openJournal() reads entries back from the file", () => {
+  const Text = t.type({ key: t.string, text: t.string });
+  test.prop([fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 6000 })), { maxLength: 30 })])(
+    "openJournal() serves the first entry of each key, whatever their sizes, before and after a resume",
+    (pairs) => {
+      const path = freshPath();
+      const first = new Map<string, string>();
+      const journal = openJournal(path, Text);
+      for (const [key, text] of pairs) {
+        journal.append({ key, text });
+        if (!first.has(key)) first.set(key, text);
+        expect(journal.get(key)).toEqual({ key, text: first.get(key) });
+      }
+      journal.close();
+      const resumed = openJournal(path, Text, { resume: true });
+      try {
+        expect(resumed.size).toBe(first.size);
+        for (const [key, text] of first) expect(resumed.get(key)).toEqual({ key, text });
+        resumed.append({ key: "after-resume", text: "é" });
+        expect(resumed.get("after-resume")).toEqual({ key: "after-resume", text: "é" });
+      } finally {
+        resumed.close();
+      }
+    },
+  );
 });

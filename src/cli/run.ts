@@ -14,7 +14,7 @@ import {
   type Reloader,
   sameModelReloader,
   vllmLoraReloader,
-} from "../stages/external_trainer.js";
+} from "../runs/external_trainer.js";
 import { createCollectionJournals } from "../runs/collection_journals.js";
 import { runTriPosT } from "../runs/run_tripost.js";
 import { formatResultsTable, type LoopEvent, type OpenedStudent } from "../stages/tripost_loop.js";
@@ -35,7 +35,7 @@ import { writeRunReport } from "./report.js";
 import { taskFromFlag } from "./_task.js";
 import { embeddedPath } from "./train.js";
 import { createFailureCounter, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
-import { guardRunDirectory, preflightRun, resumeCommand, runSetup } from "./_run_guard.js";
+import { guardRunDirectory, preflightRun, replaceEarlierRun, resumeCommand, runSetup } from "./_run_guard.js";
 
 /** An HTTP student's endpoint without credentials (what messages show). */
 function studentLabel(spec: string): string {
@@ -86,11 +86,13 @@ export const runCommand: Command = {
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true },
     quiet: { type: "boolean", description: "no progress output" },
     ...MAX_FAILURES_FLAG,
+    force: { type: "boolean", description: "replace an earlier run in --out (a directory holding config.json) once the checks pass" },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const resume = booleanFlag(args.flags, "resume");
     // A resumed run continues with its recorded config (README "When things go wrong").
-    const { config: withFlags, outDir } = await runSetup(io, args, resume);
+    const setup = await runSetup(io, args, resume, booleanFlag(args.flags, "force"));
+    const { config: withFlags, outDir } = setup;
     const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));
     const failures = createFailureCounter();
     const config: ResolvedRunConfig = resolveConfig(withFlags);
@@ -126,6 +128,7 @@ export const runCommand: Command = {
     const trainProblems = await problemsOf(io, task, config.data.train);
     const testProblems = (await Promise.all(config.data.test.map((source) => problemsOf(io, task, source)))).flat();
     await preflightRun(io, config, initialCheckpoint);
+    replaceEarlierRun(setup);
     const guard = guardRunDirectory(outDir);
     try {
       mkdirSync(join(outDir, "problems"), { recursive: true });

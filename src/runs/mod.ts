@@ -10,3 +10,4 @@ export * from "./files.js";
 export * from "./layout.js";
 export * from "./resumable.js";
 export * from "./run_tripost.js";
+export * from "./external_trainer.js";

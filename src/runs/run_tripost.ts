@@ -30,7 +30,7 @@ import { trainStudent } from "../models/student/trainer.js";
 import { baselineSeed, ftRationaleExamples, lmsi, sizeToMatch } from "../stages/baselines.js";
 import { evaluate, evaluationMetrics } from "../stages/evaluate.js";
 import type { Expert } from "../stages/expert.js";
-import type { ExternalTrainingStep } from "../stages/external_trainer.js";
+import type { ExternalTrainingStep } from "./external_trainer.js";
 import { type LoopEvent, maskFirstAttempts, type MethodName, type OpenedStudent, type ResultRow, resultRow } from "../stages/tripost_loop.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import type { Task } from "../tasks/task.js";

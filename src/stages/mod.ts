@@ -17,4 +17,3 @@ export * from "./when_right.js";
 export * from "./evaluate.js";
 export * from "./tripost_loop.js";
 export * from "./shard.js";
-export * from "./external_trainer.js";

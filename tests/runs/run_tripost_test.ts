@@ -23,7 +23,7 @@ import type { Model } from "../../src/models/model.js";
 import { createTokenizer } from "../../src/models/student/tokenizer.js";
 import { type TrainStudentOptions, trainStudent } from "../../src/models/student/trainer.js";
 import { scriptedExpert } from "../../src/stages/expert.js";
-import type { ExternalTrainingRequest, ExternalTrainingStep } from "../../src/stages/external_trainer.js";
+import type { ExternalTrainingRequest, ExternalTrainingStep } from "../../src/runs/external_trainer.js";
 import { goldExample } from "../../src/stages/split.js";
 import { runTriPosT } from "../../src/runs/run_tripost.js";
 import { maskFirstAttempts } from "../../src/stages/tripost_loop.js";

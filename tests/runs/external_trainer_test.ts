@@ -21,7 +21,7 @@ import {
   substitute,
   TRAINER_DONE_FILE,
   trainerEnvironment,
-} from "../../src/stages/external_trainer.js";
+} from "../../src/runs/external_trainer.js";
 import { rootDirectory } from "../_helpers/child_run.js";
 
 const fakeTrainer = join(rootDirectory, "tests/_helpers/fake_trainer.mjs");

@@ -34,6 +34,8 @@ export interface RunSetup {
   readonly config: RunConfig;
   readonly outDir: string;
   readonly resume: boolean;
+  /** `--force` on an earlier run: remove it (see {@linkcode replaceEarlierRun}) once the checks pass. */
+  readonly replace: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface RunSetup {
  * @throws {UsageError} a non-empty `--out` without `--resume`; a resumed run given another config
  * @throws {InputError} a bad config file
  */
-export async function runSetup(io: CliIo, args: ParsedArgs, resume: boolean): Promise<RunSetup> {
+export async function runSetup(io: CliIo, args: ParsedArgs, resume: boolean, force = false): Promise<RunSetup> {
   const configPath = stringFlag(args.flags, "config");
   const iterations = numberFlag(args.flags, "iterations");
   const seed = numberFlag(args.flags, "seed");
@@ -64,14 +66,19 @@ export async function runSetup(io: CliIo, args: ParsedArgs, resume: boolean): Pr
       ? (recorded: RunConfig) => withFlags(recorded)
       : undefined;
     const source = configPath !== undefined ? `--config ${configPath}${flags.length > 0 ? ` and ${flags.join(", ")}` : ""}` : flags.join(", ");
-    return { config: resumedConfig(outDir, given, source).raw, outDir, resume };
+    if (force) throw new UsageError("Cannot use --resume with --force: --resume continues the run in --out, --force replaces it");
+    return { config: resumedConfig(outDir, given, source).raw, outDir, resume, replace: false };
   }
   const config = withFlags(configPath === undefined ? {} : await loadConfig(configPath, { cwd: io.cwd }));
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new UsageError(`Cannot run in '${outDir}' as it is not empty: pass --resume to continue that run, or another --out`);
+  const busy = existsSync(outDir) && readdirSync(outDir).length > 0;
+  if (busy && !force) {
+    throw new UsageError(`Cannot run in '${outDir}' as it is not empty: pass --resume to continue that run, --force to replace it, or another --out`);
   }
-  prepareOutDirectory(io, outFlag, [], { command: "run", resume: false });
-  return { config, outDir, resume };
+  if (busy && !existsSync(join(outDir, "config.json"))) {
+    throw new UsageError(`Cannot use --force on '${outDir}' as it holds no run (no config.json): --force replaces an earlier run only; choose another --out`);
+  }
+  prepareOutDirectory(io, outFlag, [], { command: "run", resume: busy });
+  return { config, outDir, resume, replace: busy };
 }
 
 /**
@@ -102,6 +109,11 @@ export async function preflightRun(io: CliIo, config: ResolvedRunConfig, initial
       ...(config.expert.timeoutMs === undefined ? {} : { timeoutMs: config.expert.timeoutMs }),
     });
   }
+}
+
+/** Removes the earlier run in `outDir` (`--force`), after every check has passed. */
+export function replaceEarlierRun(setup: RunSetup): void {
+  if (setup.replace) rmSync(setup.outDir, { recursive: true, force: true });
 }
 
 /** The command line that resumes the run in `outDir`. */

@@ -3,7 +3,7 @@
  * an unreachable or failing endpoint is loud, exit 1 naming it (item 2); a missing checkpoint or
  * endpoint is found before the run directory exists, and leaves none (items 5, 6).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,38 @@ describe("tripost run --resume continues the run as it was started", () => {
     expect(flag.stderr).toContain("'iterations'");
     expect(readFileSync(join(out, "config.json"), "utf8")).toBe(recorded);
     expect(readFileSync(join(out, "metrics.json"), "utf8")).toBe(metrics);
+  });
+});
+
+describe("tripost run never overwrites unasked", () => {
+  it("refuses a non-empty --out, naming --resume and --force; --force replaces an earlier run only after the checks pass, and never a directory that holds no run", async () => {
+    const configPath = writeRunConfig(scratch, "force.json", { ...tinyRunConfig, baselines: [] });
+    const out = join(scratch, "force-run");
+    const first = await runCli(["run", "--config", configPath, "--out", out, "--quiet"], { cwd: rootDirectory });
+    expect(first.code, first.stderr).toBe(0);
+    const metrics = readFileSync(join(out, "metrics.json"), "utf8");
+
+    const again = await runCli(["run", "--config", configPath, "--out", out], { cwd: rootDirectory });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/not empty.*--resume.*--force/);
+
+    // A check that fails leaves the earlier run as it was.
+    const broken = writeRunConfig(scratch, "force-broken.json", { ...tinyRunConfig, student: "embedded:no/such/checkpoint" });
+    const refused = await runCli(["run", "--config", broken, "--out", out, "--force"], { cwd: rootDirectory });
+    expect(refused.code).toBe(2);
+    expect(readFileSync(join(out, "metrics.json"), "utf8")).toBe(metrics);
+
+    const replaced = await runCli(["run", "--config", configPath, "--out", out, "--force", "--quiet"], { cwd: rootDirectory });
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(existsSync(join(out, "metrics.json"))).toBe(true);
+
+    const notRun = join(scratch, "not-a-run");
+    mkdirSync(notRun);
+    writeFileSync(join(notRun, "mine.txt"), "keep\n");
+    const foreign = await runCli(["run", "--config", configPath, "--out", notRun, "--force"], { cwd: rootDirectory });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/holds no run/);
+    expect(readFileSync(join(notRun, "mine.txt"), "utf8")).toBe("keep\n");
   });
 });
 

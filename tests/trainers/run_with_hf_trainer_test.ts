@@ -6,7 +6,9 @@
  * the scripted expert has errors to correct) is served by `python -m tripost_trainer.serve`, an
  * OpenAI-compatible server with vLLM's runtime LoRA routes. Two TriPosT iterations collect with
  * it, export `spans`, train a LoRA adapter each with the real trainer, and load it into the server
- * in place; the evaluation after each iteration is answered by that adapter.
+ * in place; the evaluation after each iteration is answered by that adapter. The run is first
+ * killed (SIGKILL, as a crash) as soon as iteration 1's trainer has finished, then resumed: the
+ * resumed run trains iteration 2 only, and a second resume trains nothing.
  *
  * It needs `trainers/.venv` (`npm run python:env`, which `npm test` runs first). Set
  * TRIPOST_KEEP_SCRATCH=1 to keep its temporary directory (the run, the models) for a look.
@@ -21,7 +23,7 @@ import type { Problem } from "../../src/codecs/problem.js";
 import { goldExample } from "../../src/stages/split.js";
 import { getTask } from "../../src/tasks/registry.js";
 import { formatFor } from "../../src/tasks/trajectory_format.js";
-import { rootDirectory } from "../_helpers/child_run.js";
+import { type ChildResult, ensureBuilt, rootDirectory, startChild } from "../_helpers/child_run.js";
 import { type CliResult, runCli } from "../_helpers/cli_io.js";
 import { writeRunConfig } from "../_helpers/run_config.js";
 
@@ -48,7 +50,14 @@ let runDirectory: string;
 let configPath: string;
 let server: ChildProcessWithoutNullStreams;
 let serverLines: string[] = [];
-let first: CliResult;
+/** The run killed after iteration 1's trainer, and the server's lines up to its kill. */
+let killed: ChildResult;
+let killedLines: string[];
+/** The resumed run, and the server's lines from its start. */
+let resumed: CliResult;
+let resumedLines: string[];
+/** iteration-1/model/trainer_summary.json right after the kill. */
+let firstSummary: { text: string; time: number };
 
 function lines(path: string): string[] {
   return readFileSync(path, "utf8").split("\n").filter((line) => line !== "");
@@ -88,6 +97,21 @@ function startServer(modelDirectory: string): Promise<string> {
     });
     server.on("close", (code) => reject(new Error(`the server exited ${code} before it listened:\n${errors}`)));
   });
+}
+
+/** The `[trainer t]` lines in which python -m tripost_trainer starts training: one per invocation. */
+function trainerStarts(stderr: string): string[] {
+  return stderr.split("\n").filter((line) => /^\[trainer \d\] tripost_trainer: \d+ rows, /.test(line)).map((line) => line.slice(0, "[trainer 1]".length));
+}
+
+/**
+ * Waits until the server has written every line of the requests it has taken: a `GET /v1/models`
+ * waits for the model's lock (a load in flight), and its line comes after theirs.
+ */
+async function serverSettled(url: string): Promise<void> {
+  const before = serverLines.filter((line) => line === "GET /v1/models 200").length;
+  await fetch(`${url}/models`);
+  while (serverLines.filter((line) => line === "GET /v1/models 200").length === before) await new Promise((wait) => setTimeout(wait, 20));
 }
 
 /** The same attempt with a wrong last step and answer (the result + 1), still claiming "F:ok". */
@@ -162,8 +186,23 @@ beforeAll(async () => {
     },
   };
   configPath = writeRunConfig(scratch, "hf-trainer.json", config);
-  first = await runCli(["run", "--config", configPath, "--out", runDirectory], { cwd: rootDirectory });
-}, 600_000);
+
+  // A crash right after iteration 1's trainer: the CLI in a child process, killed once
+  // iteration-1/trainer.done.json exists.
+  ensureBuilt(["cli"]);
+  const { child, done } = startChild(join(rootDirectory, "dist/cli.js"), ["run", "--config", configPath, "--out", runDirectory]);
+  const marker = join(runDirectory, "iteration-1", "trainer.done.json");
+  const deadline = Date.now() + 400_000;
+  while (!existsSync(marker) && child.exitCode === null && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+  child.kill("SIGKILL");
+  killed = await done;
+  await serverSettled(url);
+  killedLines = [...serverLines];
+  const summaryPath = join(runDirectory, "iteration-1", "model", "trainer_summary.json");
+  firstSummary = { text: readFileSync(summaryPath, "utf8"), time: statSync(summaryPath).mtimeMs };
+  resumed = await runCli(["run", "--config", configPath, "--out", runDirectory, "--resume"], { cwd: rootDirectory });
+  resumedLines = serverLines.slice(killedLines.length);
+}, 900_000);
 
 afterAll(async () => {
   if (server !== undefined && server.exitCode === null) {
@@ -175,12 +214,16 @@ afterAll(async () => {
 });
 
 describe("tripost run with the Python trainer and its server (tiny LLaMA on CPU)", () => {
-  it("tripost run completes two iterations, each trained by python -m tripost_trainer once", () => {
-    expect(first.code, first.stderr).toBe(0);
+  it("tripost run killed after iteration 1's trainer and resumed trains iteration 1 once and iteration 2 once", () => {
+    expect(killed.signal, killed.stderr).toBe("SIGKILL");
+    expect(trainerStarts(killed.stderr)).toEqual(["[trainer 1]"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/tripost 1 train: done before/);
+    expect(trainerStarts(resumed.stderr)).toEqual(["[trainer 2]"]);
+    const summaryPath = join(runDirectory, "iteration-1", "model", "trainer_summary.json");
+    expect({ text: readFileSync(summaryPath, "utf8"), time: statSync(summaryPath).mtimeMs }).toEqual(firstSummary);
     const metrics = JSON.parse(readFileSync(join(runDirectory, "metrics.json"), "utf8")) as { rows: { method: string; iteration: number }[] };
     expect(metrics.rows.map((row) => [row.method, row.iteration])).toEqual([["M0", 0], ["tripost", 1], ["tripost", 2]]);
-    const starts = first.stderr.split("\n").filter((line) => /^\[trainer \d\] tripost_trainer: \d+ rows, /.test(line));
-    expect(starts.map((line) => line.slice(0, "[trainer 1]".length))).toEqual(["[trainer 1]", "[trainer 2]"]);
   });
 
   it("tripost run's trainer trains on exactly the exported spans weights, w included", () => {
@@ -214,18 +257,19 @@ describe("tripost run with the Python trainer and its server (tiny LLaMA on CPU)
   });
 
   it("tripost run loads each adapter into the server in place, and the student answers with it", () => {
-    const loads = serverLines.filter((line) => line.startsWith("POST /v1/load_lora_adapter "));
-    expect(loads).toEqual([
-      `POST /v1/load_lora_adapter ${LORA_NAME} ${join(runDirectory, "iteration-1", "model")} 200`,
-      `POST /v1/load_lora_adapter ${LORA_NAME} ${join(runDirectory, "iteration-2", "model")} 200`,
-    ]);
-    const firstLoad = serverLines.indexOf(loads[0] as string);
-    const secondLoad = serverLines.indexOf(loads[1] as string);
-    const completions = (from: number, to: number) =>
-      new Set(serverLines.slice(from, to).filter((line) => line.startsWith("POST /v1/completions ")));
-    expect(completions(0, firstLoad)).toEqual(new Set([`POST /v1/completions ${SERVED_NAME} 200`]));
-    expect(completions(firstLoad, secondLoad)).toEqual(new Set([`POST /v1/completions ${LORA_NAME} 200`]));
-    expect(completions(secondLoad, serverLines.length)).toEqual(new Set([`POST /v1/completions ${LORA_NAME} 200`]));
+    const isLoad = (line: string) => line.startsWith("POST /v1/load_lora_adapter ");
+    const loadOf = (iteration: number) => `POST /v1/load_lora_adapter ${LORA_NAME} ${join(runDirectory, `iteration-${iteration}`, "model")} 200`;
+    const completions = (lines: readonly string[]) => new Set(lines.filter((line) => line.startsWith("POST /v1/completions ")));
+    // Before the kill: M0's evaluation and iteration 1's collection ask for the served model.
+    const killedLoad = killedLines.findIndex(isLoad);
+    expect(completions(killedLoad < 0 ? killedLines : killedLines.slice(0, killedLoad))).toEqual(new Set([`POST /v1/completions ${SERVED_NAME} 200`]));
+    // The resumed run reloads iteration 1's recorded adapter, then loads iteration 2's, in place.
+    expect(resumedLines.filter(isLoad)).toEqual([loadOf(1), loadOf(2)]);
+    const firstLoad = resumedLines.indexOf(loadOf(1));
+    const secondLoad = resumedLines.indexOf(loadOf(2));
+    expect(completions(resumedLines.slice(0, firstLoad))).toEqual(new Set());
+    expect(completions(resumedLines.slice(firstLoad, secondLoad))).toEqual(new Set([`POST /v1/completions ${LORA_NAME} 200`]));
+    expect(completions(resumedLines.slice(secondLoad))).toEqual(new Set([`POST /v1/completions ${LORA_NAME} 200`]));
   });
 
   it("tripost run --resume after the run trains nothing again and reloads both adapters", async () => {

@@ -183,11 +183,16 @@ def make_handler(engine: Engine, log):
 
         def _send(self, status: int, body, content_type: str = "application/json") -> None:
             data = (json.dumps(body) if content_type == "application/json" else body).encode("utf-8")
-            self.send_response(status)
-            self.send_header("content-type", content_type)
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", content_type)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                # The request was served (an adapter stays loaded); only its answer is lost.
+                log(f"{self.command} {self.path.split('?')[0]}: the client closed the connection before the answer")
+                self.close_connection = True
 
         def _error(self, status: int, message: str) -> None:
             kind = {404: "NotFoundError", 400: "BadRequestError"}.get(status, "InternalServerError")

@@ -35,6 +35,7 @@ import { writeRunReport } from "./report.js";
 import { taskFromFlag } from "./_task.js";
 import { embeddedPath } from "./train.js";
 import { createFailureCounter, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
+import { redactSecrets } from "./_secrets.js";
 import { guardRunDirectory, preflightRun, replaceEarlierRun, resumeCommand, runSetup } from "./_run_guard.js";
 
 /** An HTTP student's endpoint without credentials (what messages show). */
@@ -230,7 +231,8 @@ function externalTrainerStep(io: CliIo, config: ResolvedRunConfig, outDir: strin
   const trainer = config.trainer;
   if (trainer === undefined) throw new Error("Cannot build an external trainer step without 'trainer'");
   const say = (line: string) => {
-    if (!quiet) io.stderr.write(`${line}\n`);
+    // The trainer's own output too: a token it prints is redacted before it reaches a log.
+    if (!quiet) io.stderr.write(`${redactSecrets(line)}\n`);
   };
   return externalTrainer({
     trainer,

@@ -106,3 +106,15 @@ export function checkShards(shards: readonly ShardStats[], flags: { readonly see
   }
   return { seed: flags.seed, improveDataRatio: flags.ratio };
 }
+
+/**
+ * The `settings` of the merged collection: the shards' common settings (their `shard` and
+ * versions left out), `command: "merge"`, the number of shards, and this process's versions;
+ * `{}` when the shards recorded none.
+ */
+export function mergedSettings(shards: readonly ShardStats[], versions: Readonly<Record<string, string>>): { settings?: Record<string, unknown> } {
+  const first = shards[0]?.stats["settings"];
+  if (!isRecord(first)) return {};
+  const { shard: _shard, versions: _versions, command: _command, ...common } = first;
+  return { settings: { command: "merge", ...common, shards: shards.length, versions } };
+}

@@ -14,7 +14,8 @@ import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
-import { checkShards } from "./_merge_check.js";
+import { checkShards, mergedSettings } from "./_merge_check.js";
+import { runVersions } from "./_run_record.js";
 
 /** One record of a shard with what it is sorted by. */
 interface Placed<T> {
@@ -198,6 +199,8 @@ export const mergeCommand: Command = {
       examplesBeforeRebalance: sumCounts(shards.map((shard) => shard.stats["examplesBeforeRebalance"])),
       rebalance: withGold.stats,
       ...mergedUsage(shards.map((shard) => shard.stats["usage"])),
+      // What ran: the shards' common settings (issue 11 "Records of what ran").
+      ...mergedSettings(shards, runVersions()),
     };
     await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
     io.stderr.write(

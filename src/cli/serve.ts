@@ -28,7 +28,7 @@ function untilSignal(): Promise<void> {
 export function createServeCommand(lifetime: ServeLifetime = {}): Command {
   return {
     name: "serve",
-    summary: "serve the embedded student as an OpenAI-compatible server (/v1/models, /v1/completions, /v1/chat/completions)",
+    summary: "serve the embedded student as an OpenAI-compatible server (/health, /v1/models, /v1/completions, /v1/chat/completions; logprobs, echo; see docs/contract.md)",
     usage: "tripost serve --student embedded:PATH [--port P] [--host 127.0.0.1] [--model-name NAME]",
     flags: {
       student: { type: "string", description: "the checkpoint to serve", placeholder: "embedded:PATH", required: true },

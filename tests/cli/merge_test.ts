@@ -141,6 +141,9 @@ describe("tripost merge", () => {
       expect(flag.stderr).toMatch(/--seed 3/);
       const ok = await runCli(["merge", second, first, "--out", join(scratch, "m5")], { cwd: rootDirectory });
       expect(ok.code, ok.stderr).toBe(0);
+      const merged = JSON.parse(text(join(scratch, "m5"), "stats.json")) as { settings: Record<string, unknown> };
+      expect(merged.settings).toMatchObject({ command: "merge", shards: 2, seed: 0, expert: "scripted" });
+      expect(merged.settings).not.toHaveProperty("shard");
     });
   });
 });

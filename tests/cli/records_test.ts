@@ -113,6 +113,18 @@ describe("tripost collect", () => {
     expect(failed.stderr).toMatch(/--max-failures 10%/);
     expect(failed.stderr).toContain(halfFailing.url);
 
+    // --resume sends the failed calls again: with the endpoint mended, nothing is lost.
+    const mended = new Set(failingPrompts);
+    failingPrompts.clear();
+    try {
+      const resumed = await runCli(collectArgs(halfFailing.url, join(scratch, "collect-default"), ["--resume"]), { cwd: rootDirectory });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const rejections = readFileSync(join(scratch, "collect-default", "rejections.jsonl"), "utf8");
+      expect(rejections).not.toContain("endpoint-failed");
+    } finally {
+      for (const prompt of mended) failingPrompts.add(prompt);
+    }
+
     const out = join(scratch, "collect-allowed");
     const allowed = await runCli(collectArgs(halfFailing.url, out, ["--max-failures", "50%", "--seed", "4", "--ratio", "2"]), { cwd: rootDirectory });
     expect(allowed.code, allowed.stderr).toBe(0);

@@ -614,7 +614,7 @@ const SECRET_QUERY_PARAMETER =
  * Anthropic-style (`sk-ant-…`, covered by `sk-`) and AWS access key ids (`AKIA…`).
  */
 const SECRET_SHAPES: readonly RegExp[] = [
-  /\bBearer\s+[A-Za-z0-9._~+/=-]{6,}/i,
+  /\b[Bb]earer\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/,
   /(?<![A-Za-z0-9])sk[-_](?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{16,}/,
   /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{10,}/,
   /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{20,}/,

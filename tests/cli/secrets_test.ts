@@ -239,7 +239,7 @@ describe("secrets", () => {
   });
 
   it("describeSecret() tells key-shaped text from ordinary values, and redactSecrets() removes every planted key", () => {
-    for (const ordinary of ["http://127.0.0.1:8000/v1", "https://api.openai.com/v1?api-version=2024-06-01", "embedded:fixtures/student/m0-msa", "task-sk-learn", "OPENAI_API_KEY", "--lr=3e-4"]) {
+    for (const ordinary of ["http://127.0.0.1:8000/v1", "https://api.openai.com/v1?api-version=2024-06-01", "embedded:fixtures/student/m0-msa", "task-sk-learn", "OPENAI_API_KEY", "--lr=3e-4", "bearer tokens are sent in a header"]) {
       expect(describeSecret(ordinary), ordinary).toBeUndefined();
     }
     const text = `GET http://u:${PLANTED.token}@h/v1?a=1&api_key=${PLANTED.token}&b=2 with ${PLANTED.sk}, ${PLANTED.hf}, ${PLANTED.google} and Bearer ${PLANTED.token}`;

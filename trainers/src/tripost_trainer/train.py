@@ -208,6 +208,13 @@ def train(options: Options, rows: list[Row], log=print) -> dict:
     else:
         optimizer = torch.optim.AdamW(parameters, lr=lr, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: lr_factor(step, total_steps, options.warmup, options.min_lr_ratio))
+    deepspeed = getattr(accelerator.state, "deepspeed_plugin", None)
+    if deepspeed is not None:
+        # No dataloader goes through prepare() (the batches are made here), so DeepSpeed is told
+        # the micro-batch size itself (not tested here: no GPU).
+        ds_config = deepspeed.deepspeed_config
+        if ds_config.get("train_micro_batch_size_per_gpu", "auto") == "auto":
+            ds_config["train_micro_batch_size_per_gpu"] = options.batch_size
     model, optimizer = accelerator.prepare(model, optimizer)
     parameters = [parameter for parameter in model.parameters() if parameter.requires_grad]
 

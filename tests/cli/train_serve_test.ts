@@ -88,6 +88,26 @@ describe("tripost serve", () => {
     expect(completion.statusCode).toBe(200);
     const body = (await completion.body.json()) as { choices: { text: string }[] };
     expect(body.choices[0]?.text).toMatch(/A:-?\d+/);
+    // The OpenAI contract (issue 11, item 8): /health, logprobs, and a 400 naming an unsupported parameter.
+    const health = await request(`${baseUrl.replace(/\/v1$/, "")}/health`, { dispatcher });
+    expect(health.statusCode).toBe(200);
+    await health.body.dump();
+    const scored = await request(`${baseUrl}/completions`, {
+      dispatcher,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m0-msa", prompt: "((1+2)*(3+4))=\n", max_tokens: 8, temperature: 0, logprobs: 2 }),
+    });
+    const scoredBody = (await scored.body.json()) as { choices: { text: string; logprobs: { tokens: string[]; token_logprobs: number[] } }[] };
+    expect(scoredBody.choices[0]?.logprobs.tokens.join("")).toBe(scoredBody.choices[0]?.text);
+    const refused = await request(`${baseUrl}/completions`, {
+      dispatcher,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "m0-msa", prompt: "x", logit_bias: { "3": 100 } }),
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.stringify(await refused.body.json())).toContain("logit_bias");
     await dispatcher.close();
     stop();
     await running;

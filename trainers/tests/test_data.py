@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import run_module, spans_row, write_jsonl
@@ -117,8 +118,6 @@ def test_the_cli_prints_one_line_and_exits_2_on_bad_input_writing_nothing(tmp_pa
         assert result.returncode == 2, result.stderr
         assert result.stderr.count("\n") == 1, result.stderr
         assert result.stderr.startswith("tripost_trainer: ")
-        import re
-
         assert re.search(message, result.stderr), result.stderr
         assert not out.exists()
     missing = run_module("tripost_trainer", "--data", str(tmp_path / "none.jsonl"), "--base", str(model_dir), "--out", str(out), timeout=60)

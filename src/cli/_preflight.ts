@@ -7,7 +7,8 @@
  * @module
  */
 import * as E from "fp-ts/lib/Either.js";
-import { existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { InputError, RunError } from "../errors.js";
 import { describeCheckpointError, loadCheckpoint } from "../models/student/checkpoint.js";
 
@@ -78,4 +79,32 @@ export function checkInputFiles(paths: readonly { readonly shown: string; readon
     if (!existsSync(path)) throw new InputError({ file: shown }, "no such file");
     if (statSync(path).isDirectory()) throw new InputError({ file: shown }, "is a directory, not a file");
   }
+}
+
+/**
+ * Checks that a trainer's program (`trainer.command[0]`) can be started: a path (relative to
+ * the trainer's working directory) must be an executable file; a bare name must be found on
+ * `PATH`. A program given as a placeholder (`{…}`) is not checked.
+ *
+ * @throws {InputError} naming the config field and the program (exit 2)
+ */
+export function checkTrainerProgram(program: string, cwd: string, path: string | undefined): void {
+  if (program.includes("{")) return;
+  const executable = (candidate: string) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (isAbsolute(program) || program.includes("/") || program.includes("\\")) {
+    const full = resolve(cwd, program);
+    if (!executable(full)) {
+      throw new InputError({ file: "the run config", field: "trainer.command.0" }, `Cannot start the trainer '${program}' as ${existsSync(full) ? "it is not an executable file" : "it does not exist"} (from ${cwd})`);
+    }
+    return;
+  }
+  const found = (path ?? "").split(delimiter).filter((entry) => entry !== "").some((entry) => executable(join(entry, program)));
+  if (!found) throw new InputError({ file: "the run config", field: "trainer.command.0" }, `Cannot start the trainer '${program}' as it is not on PATH`);
 }

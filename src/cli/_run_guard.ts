@@ -7,7 +7,7 @@
  *   is an error naming the first differing key ({@linkcode resumedConfig});
  * - `--out`: a fresh run needs an empty or missing directory that can be created;
  * - the student's checkpoint loads, or its endpoint answers; an HTTP expert answers
- *   ({@linkcode probeEndpoint}).
+ *   ({@linkcode probeEndpoint}); an external trainer's program exists.
  *
  * @module
  */
@@ -20,7 +20,7 @@ import type { CliIo } from "./_command.js";
 import { loadConfig } from "./_config.js";
 import { apiKeyFrom, isHttpSpec } from "./_models.js";
 import { prepareOutDirectory } from "./_out_dir.js";
-import { checkCheckpoint, probeEndpoint } from "./_preflight.js";
+import { checkCheckpoint, checkTrainerProgram, probeEndpoint } from "./_preflight.js";
 import { resumedConfig } from "./_resume_check.js";
 import { setPartialOutput, shellQuote } from "./_signals.js";
 
@@ -99,6 +99,9 @@ export async function preflightRun(io: CliIo, config: ResolvedRunConfig, initial
     });
   } else {
     await checkCheckpoint(initialCheckpoint, "student");
+  }
+  if (config.trainer !== undefined && config.trainer.command[0] !== undefined) {
+    checkTrainerProgram(config.trainer.command[0], resolve(io.cwd, config.trainer.cwd ?? "."), io.env["PATH"] ?? process.env["PATH"]);
   }
   if (typeof config.expert !== "string") {
     const apiKey = apiKeyFrom(io, config.expert.apiKeyEnv);

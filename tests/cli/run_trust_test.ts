@@ -130,6 +130,16 @@ describe("tripost run checks its models before it creates the run directory", ()
     expect(existsSync(out)).toBe(false);
   });
 
+  it("a trainer program that does not exist: exit 2 naming it, no directory", async () => {
+    const configPath = writeRunConfig(scratch, "no-trainer.json", { ...tinyRunConfig, baselines: [], trainer: { command: ["no-such-trainer-xyz", "--data", "{data}", "--out", "{out}"] } });
+    const out = join(scratch, "no-trainer-run");
+    const result = await runCli(["run", "--config", configPath, "--out", out], { cwd: rootDirectory });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain("trainer.command.0");
+    expect(result.stderr).toContain("no-such-trainer-xyz");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("an unreachable HTTP expert: exit 1 naming it, no directory", async () => {
     const configPath = writeRunConfig(scratch, "unreachable-expert.json", { ...tinyRunConfig, baselines: [], expert: { url: closedUrl, maxRetries: 0 } });
     const out = join(scratch, "unreachable-expert-run");

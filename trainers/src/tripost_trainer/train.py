@@ -246,6 +246,8 @@ def train(options: Options, rows: list[Row], log=print) -> dict:
             step += 1
             epoch_total += float(global_total)
             epoch_count += int(global_count)
+            if steps_per_epoch >= 20 and (index + 1) % (steps_per_epoch // 10) == 0 and index + 1 < steps_per_epoch:
+                say(f"tripost_trainer: epoch {epoch + 1}/{options.epochs}, step {index + 1}/{steps_per_epoch}: loss so far {epoch_total / max(epoch_count, 1):.6f}")
         losses.append(epoch_total / max(epoch_count, 1))
         say(f"tripost_trainer: epoch {epoch + 1}/{options.epochs}: loss {losses[-1]:.6f} ({steps_per_epoch} steps)")
 

@@ -8,7 +8,7 @@
  */
 import { map, type OperatorFunction, toArray } from "rxjs";
 import type { TrainingExample } from "../codecs/training_example.js";
-import { createHash } from "node:crypto";
+import { type Digest64, digest64, DigestTable, NumberList } from "../util/digest_table.js";
 import { createPrng } from "../util/prng.js";
 
 /** Options for {@linkcode rebalanceExamples}. */
@@ -255,13 +255,34 @@ export interface Rebalancer {
 
 const KIND_CODES: readonly TrainingExample["kind"][] = ["improvement", "terminal", "correct", "gold"];
 
-function digestOf(text: string): string {
-  return createHash("sha256").update(text).digest("base64").slice(0, 22);
+/** Examples as references, kinds and digests, in typed lists. */
+class Entries {
+  readonly refs = new NumberList();
+  readonly highs = new NumberList();
+  readonly lows = new NumberList();
+  readonly kinds = new NumberList();
+
+  get length(): number {
+    return this.refs.length;
+  }
+
+  push(ref: number, digest: Digest64, kind: number): void {
+    this.refs.push(ref);
+    this.highs.push(digest.high);
+    this.lows.push(digest.low);
+    this.kinds.push(kind);
+  }
+
+  digest(index: number): Digest64 {
+    return { high: this.highs.at(index), low: this.lows.at(index) };
+  }
 }
 
 /**
- * Creates an iteration's {@linkcode Rebalancer}. Memory: a digest and two numbers per distinct
- * example, whatever the size of the examples.
+ * Creates an iteration's {@linkcode Rebalancer}. Memory: a 64-bit digest of the text, the
+ * reference and the kind of each distinct example, in typed arrays (some 50 bytes an example),
+ * whatever the size of the examples. Two different texts are taken for duplicates only if their
+ * SHA-256 share the first 8 bytes (probability about n² / 2⁶⁵).
  *
  * @throws {RangeError} when `improveDataRatio` is not finite
  *
@@ -278,54 +299,50 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
   const { improveDataRatio = 1.5, seed = 0, iteration = 0 } = options;
   checkRatio(improveDataRatio);
   // Texts taken by the passes ended so far (what `seenTexts` holds between passes).
-  const seen = new Set<string>();
-  const chosenRefs: number[] = [];
-  const chosenKinds: number[] = [];
+  const seen = new DigestTable();
+  const chosen = new Entries();
   const passStats: RebalanceStats[] = [];
   let pass = 0;
-  // The current pass: the texts met in it (with `seen`), its improvement and other examples.
-  let passTexts = new Set<string>();
+  // The current pass: the texts met in it (besides `seen`), its improvement and other examples.
+  let passTexts = new DigestTable();
   let duplicates = 0;
-  let improvement: { ref: number; digest: string }[] = [];
-  let others: { ref: number; digest: string; kind: number }[] = [];
-  const gold: { ref: number; digest: string }[] = [];
-  let goldTexts: Set<string> | undefined;
+  let improvement = new Entries();
+  let others = new Entries();
+  const gold = new Entries();
+  let goldTexts: DigestTable | undefined;
   let goldDuplicates = 0;
   let finished = false;
 
-  function fresh(texts: Set<string>, digest: string): boolean {
-    if (seen.has(digest) || texts.has(digest)) return false;
-    texts.add(digest);
-    return true;
+  function fresh(texts: DigestTable, digest: Digest64): boolean {
+    if (seen.has(digest)) return false;
+    return texts.add(digest);
+  }
+
+  function choose(entries: Entries, index: number): void {
+    const digest = entries.digest(index);
+    chosen.push(entries.refs.at(index), digest, entries.kinds.at(index));
+    seen.add(digest);
   }
 
   return {
     add(example, ref) {
       if (goldTexts !== undefined || finished) throw new TypeError("Cannot add a split example as the gold examples were added already");
-      const digest = digestOf(example.text);
+      const digest = digest64(example.text);
       if (!fresh(passTexts, digest)) {
         duplicates += 1;
         return;
       }
-      if (example.kind === "improvement") improvement.push({ ref, digest });
-      else others.push({ ref, digest, kind: KIND_CODES.indexOf(example.kind) });
+      (example.kind === "improvement" ? improvement : others).push(ref, digest, KIND_CODES.indexOf(example.kind));
     },
     endPass() {
       const count = improveDataRatio <= 0 ? others.length : Math.min(Math.ceil(improvement.length / improveDataRatio), others.length);
-      const positions = others.map((_other, index) => index);
+      const positions = Array.from({ length: others.length }, (_unused, index) => index);
       const sampled = createPrng(rebalanceSeed(seed, iteration, pass)).fork("rebalance").sample(positions, count).sort((a, b) => a - b);
       const kinds = { improvement: improvement.length, terminal: 0, correct: 0, gold: 0 };
-      for (const entry of improvement) {
-        chosenRefs.push(entry.ref);
-        chosenKinds.push(0);
-        seen.add(entry.digest);
-      }
+      for (let index = 0; index < improvement.length; index++) choose(improvement, index);
       for (const position of sampled) {
-        const entry = others[position]!;
-        chosenRefs.push(entry.ref);
-        chosenKinds.push(entry.kind);
-        seen.add(entry.digest);
-        kinds[KIND_CODES[entry.kind]!] += 1;
+        choose(others, position);
+        kinds[KIND_CODES[others.kinds.at(position)]!] += 1;
       }
       const total = kinds.improvement + kinds.terminal + kinds.correct + kinds.gold;
       const stats: RebalanceStats = {
@@ -337,34 +354,41 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
       };
       passStats.push(stats);
       pass += 1;
-      passTexts = new Set();
+      passTexts = new DigestTable();
       duplicates = 0;
-      improvement = [];
-      others = [];
+      improvement = new Entries();
+      others = new Entries();
       return stats;
     },
     get chosen() {
-      return chosenRefs.length;
+      return chosen.length;
     },
     addGold(example, ref) {
       if (finished) throw new TypeError("Cannot add a gold example as the rebalancing is finished");
-      goldTexts ??= new Set();
-      const digest = digestOf(example.text);
+      goldTexts ??= new DigestTable();
+      const digest = digest64(example.text);
       if (!fresh(goldTexts, digest)) {
         goldDuplicates += 1;
         return;
       }
-      gold.push({ ref, digest });
+      gold.push(ref, digest, 3);
     },
     finish() {
       if (finished) throw new TypeError("Cannot finish the rebalancing twice");
       finished = true;
-      const nonImprovement = chosenKinds.filter((kind) => kind !== 0 && kind !== 3).length;
+      const counts = { improvement: 0, terminal: 0, correct: 0, gold: 0 };
+      const refs: number[] = [];
+      for (let index = 0; index < chosen.length; index++) {
+        counts[KIND_CODES[chosen.kinds.at(index)]!] += 1;
+        refs.push(chosen.refs.at(index));
+      }
+      const nonImprovement = counts.terminal + counts.correct;
       const prng = createPrng(rebalanceSeed(seed, iteration, "gold"));
-      const sampled = prng.fork("gold").sample(gold, Math.min(nonImprovement, gold.length));
-      const order = prng.fork("shuffle").shuffle([...chosenRefs, ...sampled.map((entry) => entry.ref)]);
-      const counts = { improvement: 0, terminal: 0, correct: 0, gold: sampled.length };
-      for (const kind of chosenKinds) counts[KIND_CODES[kind]!] += 1;
+      const goldPositions = Array.from({ length: gold.length }, (_unused, index) => index);
+      const sampled = prng.fork("gold").sample(goldPositions, Math.min(nonImprovement, gold.length));
+      for (const position of sampled) refs.push(gold.refs.at(position));
+      counts.gold += sampled.length;
+      const order = prng.fork("shuffle").shuffle(refs);
       const total = counts.improvement + counts.terminal + counts.correct + counts.gold;
       const sum = (field: "nonImprovementAvailable" | "duplicatesRemoved") => passStats.reduce((all, stats) => all + stats[field], 0);
       return {

@@ -5,6 +5,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { DigestTable, hexDigest64 } from "../util/digest_table.js";
 
 /**
  * Serialises `value` as canonical JSON: object keys sorted by UTF-16 code unit order, no
@@ -120,10 +121,11 @@ export interface KeyedCall {
  * ```
  */
 export function createRequestKeyer(): (request: unknown, sample?: number) => KeyedCall {
-  const occurrences = new Map<string, number>();
+  // Occurrences by a 64-bit digest of the request: a few bytes per request in a long run.
+  const occurrences = new DigestTable();
   return (request, sample) => {
     if (sample !== undefined) return { key: requestKey(request, sample), sample };
-    const hash = sha256Hex(canonicalJson(request));
+    const hash = hexDigest64(sha256Hex(canonicalJson(request)));
     const occurrence = occurrences.get(hash) ?? 0;
     occurrences.set(hash, occurrence + 1);
     return { key: requestKey(request, occurrence), sample: occurrence };

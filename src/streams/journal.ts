@@ -14,6 +14,7 @@ import { dirname } from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { type DecodeFailure, decodeWith, describeFailure } from "../codecs/decode.js";
+import { type Digest64, digest64, DigestTable, hexDigest64 } from "../util/digest_table.js";
 import { type LineReader, openLineReader } from "./_line_reader.js";
 
 /** The file name of a run's journal inside its run directory: `DIR/journal.jsonl`. */
@@ -96,9 +97,10 @@ export function openJournal<A extends { readonly key: string }, O>(
   }
   mkdirSync(dirname(path), { recursive: true });
   const decode = decodeWith(codec);
-  // Where each key's first entry starts in the file: entries are read back on demand, so memory
-  // holds a key and an offset per entry, never the responses.
-  const offsets = new Map<string, number>();
+  // Where each key's first entry starts in the file, by a 64-bit digest of the key: entries are
+  // read back on demand (and their key checked), so memory holds some 40 bytes per entry.
+  const offsets = new DigestTable();
+  const digestOf = (key: string): Digest64 => (/^[0-9a-f]{16}/i.test(key) ? hexDigest64(key) : digest64(key));
   let fileBytes = 0;
   let loaded = 0;
   let trimmedBytes = 0;
@@ -106,7 +108,8 @@ export function openJournal<A extends { readonly key: string }, O>(
   if (resume && existsSync(path)) {
     const recovered = recover(path, decode);
     for (const { key, offset } of recovered.entries) {
-      if (!offsets.has(key)) offsets.set(key, offset);
+      const digest = digestOf(key);
+      if (!offsets.has(digest)) offsets.set(digest, offset);
     }
     loaded = recovered.entries.length;
     fileBytes = recovered.validBytes;
@@ -128,12 +131,13 @@ export function openJournal<A extends { readonly key: string }, O>(
   };
   let reader: LineReader | undefined;
   const read = (key: string): A | undefined => {
-    const offset = offsets.get(key);
+    const offset = offsets.get(digestOf(key));
     if (offset === undefined) return undefined;
     reader ??= openLineReader(path);
     const decoded = decode(JSON.parse(reader.lineAt(offset)) as unknown);
     if (E.isLeft(decoded)) throw new SyntaxError(`Cannot read journal entry of ${path} at byte ${offset}: ${describeFailure(decoded.left)}`);
-    return decoded.right;
+    // Another key with the same digest (probability about n² / 2⁶⁵): not this key's entry.
+    return decoded.right.key === key ? decoded.right : undefined;
   };
   const timer = syncIntervalMs > 0 ? setInterval(sync, syncIntervalMs) : undefined;
   timer?.unref();
@@ -148,7 +152,7 @@ export function openJournal<A extends { readonly key: string }, O>(
       return read(key);
     },
     has(key) {
-      return offsets.has(key);
+      return read(key) !== undefined;
     },
     append(entry) {
       if (descriptor === undefined) {
@@ -157,7 +161,8 @@ export function openJournal<A extends { readonly key: string }, O>(
       const line = Buffer.from(`${JSON.stringify(codec.encode(entry))}\n`, "utf8");
       let written = 0;
       while (written < line.length) written += writeSync(descriptor, line, written, line.length - written);
-      if (!offsets.has(entry.key)) offsets.set(entry.key, fileBytes);
+      const digest = digestOf(entry.key);
+      if (!offsets.has(digest)) offsets.set(digest, fileBytes);
       fileBytes += line.length;
       unsynced += 1;
       if (unsynced >= syncEvery) sync();

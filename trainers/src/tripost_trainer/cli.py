@@ -75,6 +75,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Progress reaches `tripost run` (and its trainer.log) line by line, also through a pipe.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
     args = parser().parse_args(argv)
     options = Options(
         data=args.data,

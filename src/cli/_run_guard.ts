@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { ResolvedRunConfig, RunConfig } from "../codecs/config.js";
 import { UsageError } from "../errors.js";
@@ -70,6 +70,9 @@ export async function runSetup(io: CliIo, args: ParsedArgs, resume: boolean, for
     return { config: resumedConfig(outDir, given, source).raw, outDir, resume, replace: false };
   }
   const config = withFlags(configPath === undefined ? {} : await loadConfig(configPath, { cwd: io.cwd }));
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UsageError(`Cannot write 'tripost run' output to '${outFlag}' as it is a file, not a directory (--out names the run directory)`);
+  }
   const busy = existsSync(outDir) && readdirSync(outDir).length > 0;
   if (busy && !force) {
     throw new UsageError(`Cannot run in '${outDir}' as it is not empty: pass --resume to continue that run, --force to replace it, or another --out`);

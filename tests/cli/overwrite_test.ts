@@ -162,6 +162,9 @@ describe("nothing overwritten unasked", () => {
       ["eval", "--task", "multistep_arithmetic", "--student", "embedded:fixtures/student/m0-msa", "--in", problemsPath, "--out", join(blocker, "eval")],
       ["collect", ...collectArgs(join(blocker, "collect")).slice(1)],
       ["eval", "--task", "multistep_arithmetic", "--student", "embedded:fixtures/student/m0-msa", "--in", problemsPath, "--out", blocker],
+      ["run", "--out", blocker],
+      ["run", "--out", join(blocker, "run")],
+      ["merge", join(scratch, "shard-1"), "--out", join(blocker, "merged")],
     ];
     for (const args of cases) {
       const result = await runCli(args, { cwd: rootDirectory });

@@ -16,7 +16,8 @@
  *   tsconfig.build.json)`): its `collectIteration` over the problems as an array, then the files.
  *
  * Environment: BENCH_SIZES (default `10000,100000`; add `1000000` for the full scale),
- * BENCH_PREVIOUS_DIST (optional), BENCH_CONCURRENCY (default 64).
+ * BENCH_PREVIOUS_DIST (optional), BENCH_PREVIOUS_MAX (the largest N the previous code runs;
+ * default 100000: it holds every record in memory), BENCH_CONCURRENCY (default 64).
  *
  * @module
  */
@@ -258,7 +259,8 @@ async function writeProblems(path: string, count: number): Promise<void> {
 async function main(): Promise<void> {
   const sizes = (process.env["BENCH_SIZES"] ?? "10000,100000").split(",").map(Number);
   const previous = process.env["BENCH_PREVIOUS_DIST"];
-  const implementations = ["current", ...(previous === undefined ? [] : [`previous:${previous}`])];
+  const previousMax = Number(process.env["BENCH_PREVIOUS_MAX"] ?? 100_000);
+  const implementationsFor = (size: number) => ["current", ...(previous === undefined || size > previousMax ? [] : [`previous:${previous}`])];
   const scratch = mkdtempSync(join(tmpdir(), "tripost-bench-pipeline-"));
   const student = await startStudent();
   console.log(`collection of N multistep arithmetic problems (official format), HTTP student on 127.0.0.1, scripted expert, concurrency ${concurrency}`);
@@ -268,7 +270,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const input = join(scratch, `problems-${size}.jsonl`);
       await writeProblems(input, size);
-      for (const implementation of implementations) {
+      for (const implementation of implementationsFor(size)) {
         const result = await measure(implementation, student.url, input, size);
         const name = implementation.startsWith("previous") ? "previous" : implementation;
         rows.push({ ...result, implementation: name });

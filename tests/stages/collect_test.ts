@@ -94,6 +94,21 @@ describe("collectIteration()", () => {
     );
   });
 
+  it("collectIteration() reads a function source afresh for each pass and the gold, with the result of the array", async () => {
+    const input = problems.slice(0, 12);
+    const behaviours: Behaviour[] = [{ kind: "wrong", line: 1 }, { kind: "right" }, { kind: "malformed" }];
+    const options = { task, format, maxPasses: 3, maxDataLength: 1000, seed: 2, concurrency: 3 };
+    let reads = 0;
+    async function* stream() {
+      reads += 1;
+      for (const problem of input) yield problem;
+    }
+    const streamed = await collectIteration(scriptedStudent(input, behaviours, [1, 0, 2]), expert, () => stream(), options);
+    const fromArray = await collectIteration(scriptedStudent(input, behaviours, [0]), expert, input, options);
+    expect(streamed).toEqual(fromArray);
+    expect(reads).toBe(streamed.stats.passes + 1);
+  });
+
   it("collectIteration() rejects a failing call as endpoint-failed and keeps going", async () => {
     const input = problems.slice(0, 3);
     const student = scriptedStudent(input, [{ kind: "right" }, { kind: "fail" }, { kind: "right" }], [0]);

@@ -22,7 +22,7 @@
  * @module
  */
 import { fork } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -103,10 +103,18 @@ interface CollectionMeasure {
   readonly error?: string;
 }
 
+/** The lines of a file, counted chunk by chunk (the files of a large collection exceed a string's length). */
 function lineCount(path: string): number {
-  const text = readFileSync(path, "utf8");
+  const descriptor = openSync(path, "r");
+  const buffer = Buffer.allocUnsafe(1 << 20);
   let count = 0;
-  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) count += 1;
+  try {
+    for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) {
+      for (let index = buffer.indexOf(0x0a); index !== -1 && index < read; index = buffer.indexOf(0x0a, index + 1)) count += 1;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
   return count;
 }
 

@@ -4,8 +4,9 @@
  * one line naming it (exit 2) instead of a raw Node error about a temporary file.
  *
  * - A non-empty output directory (or an existing output file) is refused unless the command
- *   continues it (`--resume`, where the command has one) or is told to replace it (`--force`,
- *   which removes the command's own output files first, never anything else).
+ *   continues it (`--resume`, where the command has one) or is told to replace it (`--force`:
+ *   {@linkcode clearOwnOutputs} removes the command's own output files, never anything else,
+ *   once every check has passed).
  * - An output that is one of the inputs (`export --in X --out X`), or a directory whose output
  *   files would replace an input, is refused even with `--force`.
  * - The nearest existing ancestor must be a writable directory (not a file).
@@ -77,7 +78,8 @@ function inputPaths(io: CliIo, check: OutputCheck): { shown: string; path: strin
 
 /**
  * Checks an output directory that will hold `files` (names relative to it) and resolves it.
- * With `force`, those files (and only those) are removed from it.
+ * With `force`, a non-empty directory is accepted; nothing is removed here (see
+ * {@linkcode clearOwnOutputs}).
  *
  * @throws {UsageError} naming the directory and what is wrong
  */
@@ -102,18 +104,26 @@ export function prepareOutDirectory(io: CliIo, out: string, files: readonly stri
       throw new UsageError(`Cannot write 'tripost ${check.command}' output to '${out}' as the directory is not writable`);
     }
     const entries = readdirSync(target);
-    if (entries.length > 0 && check.resume !== true) {
-      if (check.force === true) {
-        for (const file of files) rmSync(join(target, file), { recursive: true, force: true });
-      } else {
-        const resume = check.resume === undefined ? "" : "--resume to continue it, ";
-        throw new UsageError(
-          `Cannot write 'tripost ${check.command}' output to '${out}' as it is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}): pass ${resume}--force to replace its output, or choose another ${flag}`,
-        );
-      }
+    if (entries.length > 0 && check.resume !== true && check.force !== true) {
+      const resume = check.resume === undefined ? "" : "--resume to continue it, ";
+      throw new UsageError(
+        `Cannot write 'tripost ${check.command}' output to '${out}' as it is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}): pass ${resume}--force to replace its output, or choose another ${flag}`,
+      );
     }
   }
   return target;
+}
+
+/**
+ * `--force`: removes the command's own earlier output files (`files`, names relative to
+ * `target`) from the directory {@linkcode prepareOutDirectory} checked, and nothing else. A
+ * command calls it once every check has passed, right before it writes, so a command that
+ * refuses to run (a checkpoint that does not load, shards that do not fit) leaves the earlier
+ * output as it was. Does nothing without `force`, or with `resume`.
+ */
+export function clearOwnOutputs(target: string, files: readonly string[], check: Pick<OutputCheck, "force" | "resume">): void {
+  if (check.force !== true || check.resume === true || !existsSync(target)) return;
+  for (const file of files) rmSync(join(target, file), { recursive: true, force: true });
 }
 
 /**

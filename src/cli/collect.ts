@@ -16,7 +16,7 @@ import { resolveExpert } from "./_experts.js";
 import { readProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { writeOutput } from "./_output.js";
-import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
+import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
 import { defaultMaxTokens } from "../codecs/config.js";
@@ -105,6 +105,9 @@ export const collectCommand: Command = {
       // Counted per role (FBK, IMP), journaled in the collection's journal.
       wrap: (model, role, label) => journals.wrap(failures.wrap(model, label), { stage: role, model: label }),
     });
+    // --force: the earlier output (its journal of paid calls included) goes only now, once the
+    // student and the expert have been resolved.
+    clearOwnOutputs(out, COLLECT_OUTPUTS, { force: booleanFlag(args.flags, "force"), resume: booleanFlag(args.flags, "resume") });
     const resume = resumeCommandLine("collect", args.flags);
     setPartialOutput({ path: out, resume });
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });

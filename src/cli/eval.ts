@@ -15,7 +15,7 @@ import type { CliIo, Command } from "./_command.js";
 import { readProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { toJsonl } from "./_output.js";
-import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
+import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { defaultMaxTokens } from "../codecs/config.js";
 import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { checkCheckpoint } from "./_preflight.js";
@@ -72,7 +72,8 @@ export const evalCommand: Command = {
     const format = formatFor(task, formatName);
     if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
     const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
-    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, ["predictions.jsonl", "metrics.json"], {
+    const outputs = ["predictions.jsonl", "metrics.json"];
+    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, outputs, {
       command: "eval",
       force: booleanFlag(args.flags, "force"),
       inputs: [stringFlag(args.flags, "in")],
@@ -149,6 +150,8 @@ export const evalCommand: Command = {
       concurrency,
       maxFailures: stringFlag(args.flags, "max-failures") ?? DEFAULT_MAX_FAILURES,
     });
+    // --force: the earlier output goes only now, when the new one is ready to replace it.
+    clearOwnOutputs(out, outputs, { force: booleanFlag(args.flags, "force") });
     mkdirSync(out, { recursive: true });
     writeFilesAtomically([
       { path: join(out, "predictions.jsonl"), text: toJsonl(predictions) },

@@ -13,7 +13,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { decodeLine, parseJsonlText, readInputText } from "./_input.js";
 import { writeOutput } from "./_output.js";
-import { FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
+import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { checkShards, mergedSettings } from "./_merge_check.js";
 import { runVersions } from "./_run_record.js";
 
@@ -137,7 +137,8 @@ export const mergeCommand: Command = {
   },
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     if (args.positionals.length === 0) throw new UsageError("Cannot merge as no shard directory is given (see 'tripost merge --help')");
-    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, ["trajectories.jsonl", "rejections.jsonl", "examples.jsonl", "train.jsonl", "stats.json"], {
+    const outputs = ["trajectories.jsonl", "rejections.jsonl", "examples.jsonl", "train.jsonl", "stats.json"];
+    const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, outputs, {
       command: "merge",
       force: booleanFlag(args.flags, "force"),
       inputs: args.positionals,
@@ -177,6 +178,8 @@ export const mergeCommand: Command = {
     const unbalanced = ordered(shards.flatMap((shard) => shard.examples), positions);
     const split = unbalanced.filter((example) => example.kind !== "gold");
     const gold = unbalanced.filter((example) => example.kind === "gold");
+    // --force: the earlier output goes only now, once the shards have passed every check.
+    clearOwnOutputs(out, outputs, { force: booleanFlag(args.flags, "force") });
     mkdirSync(out, { recursive: true });
     const layout = collectionLayout(out);
     await writeJsonl(layout.trajectories, trajectories);

@@ -175,4 +175,37 @@ describe("nothing overwritten unasked", () => {
     }
     expect(readdirSync(scratch).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
+
+  it("--force removes nothing when the command then refuses to run: collect, eval and merge keep their earlier output", async () => {
+    // eval: a checkpoint that does not load, found after --out was checked.
+    const evalOut = join(scratch, "eval-kept");
+    mkdirSync(evalOut);
+    writeFileSync(join(evalOut, "metrics.json"), "{\"paid\": true}\n");
+    const evaluation = await runCli([
+      "eval", "--task", "multistep_arithmetic", "--student", "embedded:no/such/m0", "--in", problemsPath, "--out", evalOut, "--force",
+    ], { cwd: rootDirectory });
+    expect(evaluation.code, evaluation.stderr).toBe(2);
+    expect(evaluation.stderr).toContain("no/such/m0");
+    expect(snapshot(evalOut)).toEqual({ "metrics.json": "{\"paid\": true}\n" });
+
+    // merge: a directory that is not a shard (the unsharded collection above), found after --out was checked.
+    const mergeOut = join(scratch, "merged-kept");
+    const collected = await runCli(collectArgs(join(scratch, "shard-kept"), ["--shard", "1/1"]), { cwd: rootDirectory });
+    expect(collected.code, collected.stderr).toBe(0);
+    const merged = await runCli(["merge", join(scratch, "shard-kept"), "--out", mergeOut], { cwd: rootDirectory });
+    expect(merged.code, merged.stderr).toBe(0);
+    const mergedBefore = snapshot(mergeOut);
+    const refused = await runCli(["merge", join(scratch, "collect"), "--out", mergeOut, "--force"], { cwd: rootDirectory });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(snapshot(mergeOut)).toEqual(mergedBefore);
+
+    // collect: an expert that cannot be resolved, found after --out was checked; the journal (paid calls) stays.
+    const collectOut = join(scratch, "collect");
+    const collectBefore = snapshot(collectOut);
+    const badExpert = collectArgs(collectOut, ["--force"]);
+    badExpert[badExpert.indexOf("--expert") + 1] = "no-such-expert";
+    const collect = await runCli(badExpert, { cwd: rootDirectory });
+    expect(collect.code, collect.stderr).toBe(2);
+    expect(snapshot(collectOut)).toEqual(collectBefore);
+  });
 });

@@ -291,8 +291,9 @@ describe.sequential("the real model (SmolLM2-135M-Instruct on llama-cpp-python's
       });
       expect(loaded.status, await loaded.text()).toBe(200);
       await cli(evalArgs("smollm2-r1", "eval-after"));
-      const before = readInputLines(join(dir, "eval-before/predictions.jsonl")) as { text: string; correct: boolean }[];
-      const after = readInputLines(join(dir, "eval-after/predictions.jsonl")) as { text: string; correct: boolean }[];
+      type Row = { text: string; correct: boolean; predicted: string | null };
+      const before = readInputLines(join(dir, "eval-before/predictions.jsonl")) as Row[];
+      const after = readInputLines(join(dir, "eval-after/predictions.jsonl")) as Row[];
       expect(before.length).toBe(COUNT);
       expect(after.length).toBe(COUNT);
       trainerReport = {
@@ -300,9 +301,11 @@ describe.sequential("the real model (SmolLM2-135M-Instruct on llama-cpp-python's
         trainSeconds,
         spansRows: rows.length,
         losses: summary.losses,
-        trainerLog: trained.stderr.split("\n").filter((line) => line.includes("epoch") || line.includes("wrote")),
+        trainerLog: `${trained.stdout}${trained.stderr}`.split("\n").filter((line) => line.includes("epoch") || line.includes("wrote")),
         correctBefore: before.filter((prediction) => prediction.correct).length,
         correctAfter: after.filter((prediction) => prediction.correct).length,
+        unreadableBefore: before.filter((prediction) => prediction.predicted === null).length,
+        unreadableAfter: after.filter((prediction) => prediction.predicted === null).length,
         changedOutputs: after.filter((prediction, index) => prediction.text !== before[index]?.text).length,
       };
       // The adapter really answers: the trained model writes differently from the base.

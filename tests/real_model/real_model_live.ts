@@ -6,11 +6,16 @@
  * `_scenarios.ts` runs through a recording proxy; the test checks that every problem ends in a
  * result or a recorded rejection, that every file is well-formed, and that no call failed, and
  * prints what it measured (install and start times, calls/s and tokens/s, accuracy, unreadable
- * outputs).
+ * outputs) and writes it to `.real-model/measurements-COUNT.json`. Last, when the trainer's
+ * environment `trainers/.venv` exists, the trainer step: the same model trained a few steps by
+ * `python -m tripost_trainer`, then evaluated again. Inputs, cassettes and outputs of the last
+ * run stay in `.real-model/last-run/`.
  *
  * Settings (environment):
- * - `TRIPOST_REAL_MODEL_COUNT`: problems per scenario (default 6; the README's figures use 50);
- * - `TRIPOST_REAL_MODEL_ONLY`: a comma-separated list of scenario names to run;
+ * - `TRIPOST_REAL_MODEL_COUNT`: problems per scenario (default 4, as recorded; the README's
+ *   student figures use 50);
+ * - `TRIPOST_REAL_MODEL_ONLY`: a comma-separated list of scenario names to run (`trainer` for
+ *   the trainer step);
  * - `TRIPOST_RECORD_REAL_MODEL=1`: write each scenario's input, wire cassette and outputs to
  *   `fixtures/real-model/<name>/` for `real_model_replay_test.ts` (replacing what is there);
  * - `TRIPOST_REAL_MODEL_PORT`: the server's port (default: a free one).
@@ -36,7 +41,7 @@ const root = resolve(import.meta.dirname, "../..");
 const script = join(root, "scripts/serve-real-model");
 const fixtures = join(root, "fixtures/real-model");
 const RECORD = process.env["TRIPOST_RECORD_REAL_MODEL"] === "1";
-const COUNT = Number(process.env["TRIPOST_REAL_MODEL_COUNT"] ?? "6");
+const COUNT = Number(process.env["TRIPOST_REAL_MODEL_COUNT"] ?? "4");
 const ONLY = process.env["TRIPOST_REAL_MODEL_ONLY"]?.split(",").map((name) => name.trim()).filter((name) => name !== "");
 const HOUR = 3_600_000;
 

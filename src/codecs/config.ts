@@ -639,7 +639,11 @@ const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
  * ```
  */
 export function describeSecret(text: string): string | undefined {
-  if (/^(sk-|sk_|hf_|AIza|Bearer\s)/.test(text.trim())) return "text that looks like an API key or token";
+  // A whole value that is one key-like word (no dots, slashes or spaces: not a file name such as
+  // `hf_problems.jsonl`, not prose such as "Bearer tokens are sent in a header").
+  if (/^(?:sk-|sk_|hf_|AIza)[A-Za-z0-9_-]+$|^Bearer\s+[A-Za-z0-9._~+/=-]*\d[A-Za-z0-9._~+/=-]*$/.test(text.trim())) {
+    return "text that looks like an API key or token";
+  }
   for (const shape of SECRET_SHAPES) {
     if (shape.test(text)) return "text that looks like an API key or token";
   }

@@ -238,9 +238,18 @@ describe("secrets", () => {
     expect(readdirSync(workspace).filter((name) => name.startsWith("flag-"))).toEqual([]);
   });
 
+  it("a file name that merely starts like a key (hf_problems.jsonl) is an ordinary --out", async () => {
+    const result = await runCli(["problems", "--task", "multistep_arithmetic", "--count", "2", "--seed", "0", "--out", "hf_problems.jsonl"], { cwd: workspace, env: ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(workspace, "hf_problems.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
+  });
+
   it("describeSecret() tells key-shaped text from ordinary values, and redactSecrets() removes every planted key", () => {
-    for (const ordinary of ["http://127.0.0.1:8000/v1", "https://api.openai.com/v1?api-version=2024-06-01", "embedded:fixtures/student/m0-msa", "task-sk-learn", "OPENAI_API_KEY", "--lr=3e-4", "bearer tokens are sent in a header"]) {
+    for (const ordinary of ["http://127.0.0.1:8000/v1", "https://api.openai.com/v1?api-version=2024-06-01", "embedded:fixtures/student/m0-msa", "task-sk-learn", "OPENAI_API_KEY", "--lr=3e-4", "bearer tokens are sent in a header", "Bearer tokens are sent in a header", "hf_problems.jsonl", "runs/hf_train.jsonl", "AIza.txt"]) {
       expect(describeSecret(ordinary), ordinary).toBeUndefined();
+    }
+    for (const key of ["sk-test", "hf_abc", "AIzaXYZ", "Bearer abc123", PLANTED.sk, PLANTED.hf, PLANTED.google]) {
+      expect(describeSecret(key), key).toBeDefined();
     }
     const text = `GET http://u:${PLANTED.token}@h/v1?a=1&api_key=${PLANTED.token}&b=2 with ${PLANTED.sk}, ${PLANTED.hf}, ${PLANTED.google} and Bearer ${PLANTED.token}`;
     const redacted = redactSecrets(text);

@@ -11,18 +11,24 @@
  *
  * Implementations:
  * - `current`: `collectToDirectory` with the problems streamed from the file (`readJsonl`);
+ * - `cli`: the command `tripost collect --task multistep_arithmetic --student URL --expert
+ *   scripted --in FILE` (the same collection, with the CLI's input checks, journal of the expert,
+ *   usage meter and `stats.json`), as its own process; its peak RSS and heap are reported by a
+ *   preloaded module when it exits;
  * - `previous`: the code before the composed pipeline, when `BENCH_PREVIOUS_DIST` names the
  *   `dist/` of its build (`git worktree add ../base 05d4dbc && (cd ../base && npx tsc -p
  *   tsconfig.build.json)`): its `collectIteration` over the problems as an array, then the files.
  *
  * Environment: BENCH_SIZES (default `10000,100000`; add `1000000` for the full scale),
+ * BENCH_IMPLEMENTATIONS (default `current,cli,previous`; `previous` runs only with
+ * BENCH_PREVIOUS_DIST),
  * BENCH_PREVIOUS_DIST (optional), BENCH_PREVIOUS_MAX (the largest N the previous code runs;
  * default 100000: it holds every record in memory), BENCH_CONCURRENCY (default 64).
  *
  * @module
  */
-import { fork } from "node:child_process";
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { execFile, fork } from "node:child_process";
+import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -229,7 +235,78 @@ function startStudent(): Promise<{ url: string; stop: () => void }> {
   });
 }
 
+/**
+ * Loaded before the CLI (`--import`): samples the heap and, when the process exits, writes its
+ * peak RSS and heap (MB) to BENCH_MEMORY_FILE.
+ */
+const MEMORY_PRELOAD = `import { writeFileSync } from "node:fs";
+let peakHeap = 0;
+setInterval(() => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); }, 100).unref();
+process.on("exit", () => {
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  writeFileSync(process.env.BENCH_MEMORY_FILE, JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, peakHeapMb: peakHeap / 2 ** 20 }));
+});
+`;
+
+/** `tripost collect` (the built CLI next to this script) as its own process. */
+function measureCli(url: string, input: string, problems: number): Promise<CollectionMeasure> {
+  const work = mkdtempSync(join(tmpdir(), "tripost-bench-pipeline-cli-"));
+  const collection = join(work, "collection");
+  const memoryFile = join(work, "memory.json");
+  const preload = join(work, "preload.mjs");
+  writeFileSync(preload, MEMORY_PRELOAD);
+  const cli = fileURLToPath(new URL("../src/cli.js", import.meta.url));
+  const args = [
+    "--import",
+    pathToFileURL(preload).href,
+    cli,
+    "collect",
+    "--task",
+    "multistep_arithmetic",
+    "--student",
+    url,
+    "--expert",
+    "scripted",
+    "--in",
+    input,
+    "--out",
+    collection,
+    "--seed",
+    "1",
+    "--concurrency",
+    String(concurrency),
+    "--max-tokens",
+    "512",
+    "--quiet",
+  ];
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env: { ...process.env, BENCH_MEMORY_FILE: memoryFile }, maxBuffer: 1 << 24 }, (error, _stdout, stderr) => {
+      const seconds = (performance.now() - started) / 1000;
+      let memory = { maxRssMb: 0, peakHeapMb: 0 };
+      try {
+        memory = JSON.parse(readFileSync(memoryFile, "utf8")) as typeof memory;
+      } catch {
+        // reported as 0
+      }
+      const failed = error === null ? undefined : `${error.message.split("\n")[0] as string} ${stderr.trim().split("\n").at(-1) ?? ""}`;
+      const result: CollectionMeasure = {
+        problems,
+        seconds,
+        ...memory,
+        trajectories: failed === undefined ? lineCount(join(collection, "trajectories.jsonl")) : 0,
+        rejections: failed === undefined ? lineCount(join(collection, "rejections.jsonl")) : 0,
+        trainingExamples: failed === undefined ? lineCount(join(collection, "train.jsonl")) : 0,
+        ...(failed === undefined ? {} : { error: failed }),
+      };
+      rmSync(work, { recursive: true, force: true });
+      resolve(result);
+    });
+  });
+}
+
 function measure(implementation: string, url: string, input: string, problems: number): Promise<CollectionMeasure> {
+  if (implementation === "cli") return measureCli(url, input, problems);
   const out = mkdtempSync(join(tmpdir(), "tripost-bench-pipeline-out-"));
   const child = forkChild(["collect", implementation, url, input, out, String(problems)]);
   return new Promise((resolve) => {
@@ -268,7 +345,11 @@ async function main(): Promise<void> {
   const sizes = (process.env["BENCH_SIZES"] ?? "10000,100000").split(",").map(Number);
   const previous = process.env["BENCH_PREVIOUS_DIST"];
   const previousMax = Number(process.env["BENCH_PREVIOUS_MAX"] ?? 100_000);
-  const implementationsFor = (size: number) => ["current", ...(previous === undefined || size > previousMax ? [] : [`previous:${previous}`])];
+  const chosen = (process.env["BENCH_IMPLEMENTATIONS"] ?? "current,cli,previous").split(",");
+  const implementationsFor = (size: number) => [
+    ...chosen.filter((name) => name === "current" || name === "cli"),
+    ...(previous === undefined || size > previousMax || !chosen.includes("previous") ? [] : [`previous:${previous}`]),
+  ];
   const scratch = mkdtempSync(join(tmpdir(), "tripost-bench-pipeline-"));
   const student = await startStudent();
   console.log(`collection of N multistep arithmetic problems (official format), HTTP student on 127.0.0.1, scripted expert, concurrency ${concurrency}`);
@@ -299,11 +380,12 @@ async function main(): Promise<void> {
     student.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  const current = rows.filter((row) => row.implementation === "current" && row.error === undefined);
-  const smallest = current[0];
-  if (smallest !== undefined) {
-    for (const row of current.slice(1)) {
-      console.log(`current: peak RSS at ${row.problems} problems is ${(row.maxRssMb / smallest.maxRssMb).toFixed(2)}× that at ${smallest.problems}`);
+  for (const implementation of ["current", "cli"]) {
+    const measured = rows.filter((row) => row.implementation === implementation && row.error === undefined);
+    const smallest = measured[0];
+    if (smallest === undefined) continue;
+    for (const row of measured.slice(1)) {
+      console.log(`${implementation}: peak RSS at ${row.problems} problems is ${(row.maxRssMb / smallest.maxRssMb).toFixed(2)}× that at ${smallest.problems}`);
     }
   }
   console.log(`JSON ${JSON.stringify(rows)}`);

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
 import { isFatal } from "../models/errors.js";
 import { collectToDirectory } from "../runs/collection.js";
@@ -13,7 +14,7 @@ import { formatFor, type FormatName } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { resolveExpert } from "./_experts.js";
-import { readProblems } from "./_input.js";
+import { scanProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
 import { writeOutput } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
@@ -22,7 +23,7 @@ import { taskFromFlag } from "./_task.js";
 import { defaultMaxTokens } from "../codecs/config.js";
 import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { checkCheckpoint } from "./_preflight.js";
-import { inputRecord, settingsRecord } from "./_settings_record.js";
+import { settingsRecord } from "./_settings_record.js";
 import { resumeCommandLine, setPartialOutput } from "./_signals.js";
 import { embeddedPath } from "./train.js";
 
@@ -72,10 +73,22 @@ export const collectCommand: Command = {
     const shardText = stringFlag(args.flags, "shard");
     const shard = shardText === undefined ? undefined : parseShard(shardText);
     if (shard !== undefined && shard._tag === "Left") throw new UsageError(`Cannot use '--shard ${shardText}' as ${shard.left}`);
-    const allProblems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
-    const problems = shard === undefined
-      ? allProblems
-      : allProblems.filter((problem) => inShard(problem.id, shard.right.index, shard.right.count));
+    // The input is checked whole (every line, unique ids, its SHA-256) before anything is
+    // written, then streamed from the file again by each pass of the collection: the problems
+    // are never held.
+    const inShardOf = (problem: Problem): boolean =>
+      shard === undefined || inShard(problem.id, shard.right.index, shard.right.count);
+    let selected = 0;
+    // A shard records the input positions of its problems (for `tripost merge`).
+    const positionEntries: [string, number][] = [];
+    const input = await scanProblems(io, task.name, stringFlag(args.flags, "in") as string, (problem, position) => {
+      if (!inShardOf(problem)) return;
+      selected += 1;
+      if (shard !== undefined) positionEntries.push([problem.id, position]);
+    });
+    const problems = shard === undefined ? () => input.read() : async function* () {
+      for await (const problem of input.read()) if (inShardOf(problem)) yield problem;
+    };
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));
     // A checkpoint that does not load is found now, not as a directory of endpoint-failed rejections.
@@ -128,14 +141,12 @@ export const collectCommand: Command = {
         weight,
         // Refused credentials, or an endpoint that cannot continue an assistant message: stop.
         isFatal,
-        onProgress: ({ done, total, rejected, pass }) => progress.update(done, total, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
+        onProgress: ({ done, rejected, pass }) => progress.update(done, selected, { rejected, ...(pass > 0 ? { note: `pass ${pass + 1}` } : {}) }),
         resume: booleanFlag(args.flags, "resume"),
         studentLabel: { stage: "rollout", model: student.label },
       });
       const usage = meter.snapshot();
-      const positions = shard === undefined ? undefined : Object.fromEntries(
-        allProblems.flatMap((problem, position) => inShard(problem.id, shard.right.index, shard.right.count) ? [[problem.id, position]] : []),
-      );
+      const positions = shard === undefined ? undefined : Object.fromEntries(positionEntries);
       const stats = {
         task: task.name,
         student: student.label,
@@ -149,8 +160,8 @@ export const collectCommand: Command = {
           command: "collect",
           task: task.name,
           seed,
-          input: inputRecord(io, stringFlag(args.flags, "in") as string),
-          problems: allProblems.length,
+          input: input.input,
+          problems: input.count,
           student: student.label,
           expert: expert.label,
           format: formatName,

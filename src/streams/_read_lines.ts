@@ -16,9 +16,14 @@ export interface NumberedLine {
 /**
  * Yields the lines of `path` (split on `\n`; a trailing `\r` is dropped; a final empty line
  * after the last `\n` is not yielded). The file is closed when the iteration ends or is
- * returned early.
+ * returned early. `onBytes` sees every chunk's bytes as read, before its lines are yielded
+ * (e.g. to hash the file in the same pass).
  */
-export async function* readLines(path: string, chunkSize = 64 * 1024): AsyncGenerator<NumberedLine, void, undefined> {
+export async function* readLines(
+  path: string,
+  chunkSize = 64 * 1024,
+  onBytes?: (bytes: Buffer) => void,
+): AsyncGenerator<NumberedLine, void, undefined> {
   const handle = await open(path, "r");
   try {
     const decoder = new StringDecoder("utf8");
@@ -28,6 +33,7 @@ export async function* readLines(path: string, chunkSize = 64 * 1024): AsyncGene
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
       if (bytesRead === 0) break;
+      onBytes?.(buffer.subarray(0, bytesRead));
       pending += decoder.write(buffer.subarray(0, bytesRead));
       let start = 0;
       for (let end = pending.indexOf("\n", start); end !== -1; end = pending.indexOf("\n", start)) {

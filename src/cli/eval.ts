@@ -23,6 +23,7 @@ import { inputRecord, settingsRecord } from "./_settings_record.js";
 import { embeddedPath } from "./train.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
+import { reorder } from "../streams/reorder.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
 
 /**
@@ -115,6 +116,8 @@ export const evalCommand: Command = {
             if (prediction.end === "error") failed++;
             progress.update(done, problems.length, `correct ${correct}${failed > 0 ? `, failed ${failed}` : ""}`);
           }),
+          // The predictions in input order, restored as they arrive.
+          reorder((prediction) => prediction.index),
           toArray(),
         ),
       ).catch((error: unknown) => {
@@ -124,7 +127,6 @@ export const evalCommand: Command = {
       await student.close();
     }
     progress.end();
-    predictions.sort((left, right) => left.index - right.index);
     const failed = predictions.filter((prediction) => prediction.end === "error");
     if (predictions.length > 0 && failed.length === predictions.length) {
       throw new RunError(`Cannot evaluate the student at ${student.label} as every call failed (${failed.length} problems), the last with: ${failed.at(-1)?.error ?? "unknown error"}; nothing was written`);

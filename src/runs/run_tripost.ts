@@ -32,6 +32,7 @@ import { evaluate, evaluationMetrics } from "../stages/evaluate.js";
 import type { Expert } from "../stages/expert.js";
 import type { ExternalTrainingStep } from "./external_trainer.js";
 import { type LoopEvent, maskFirstAttempts, type MethodName, type OpenedStudent, type ResultRow, resultRow } from "../stages/tripost_loop.js";
+import { reorder } from "../streams/reorder.js";
 import { writeJsonl } from "../streams/write_jsonl.js";
 import type { Task } from "../tasks/task.js";
 import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
@@ -172,7 +173,6 @@ function runSteps(dependencies: TriPosTLoopDependencies, options: TriPosTLoopOpt
         const before = meter.snapshot();
         try {
           let done = 0;
-          const order = new Map(testProblems.map((problem, index) => [problem.id, index]));
           const predictions = await lastValueFrom(from(testProblems).pipe(
             evaluate(meter.count({ stage: "evaluate", model: STUDENT }, student.model), {
               task,
@@ -183,9 +183,10 @@ function runSteps(dependencies: TriPosTLoopDependencies, options: TriPosTLoopOpt
               isFatal,
               onPrediction: () => onEvent?.({ type: "progress", step: "evaluate", done: ++done, total: testProblems.length }),
             }),
-            // The barrier of the evaluation: the predictions in input order.
+            // The predictions in input order (by their input position: test ids may repeat), then
+            // the barrier of the evaluation.
+            reorder((prediction) => prediction.index),
             toArray(),
-            map((all) => all.sort((left, right) => (order.get(left.id) ?? 0) - (order.get(right.id) ?? 0))),
           ));
           const spent = usageSince(meter.snapshot(), before).served;
           usage.push(spent);

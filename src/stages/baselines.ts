@@ -23,6 +23,7 @@ import { goldRationale, type Task } from "../tasks/task.js";
 import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
 import { hash32, type Prng } from "../util/prng.js";
 import { goldExample } from "./split.js";
+import { reorder } from "../streams/reorder.js";
 
 // ---------------------------------------------------------------------------------------------
 // ft-rationale
@@ -225,8 +226,8 @@ export function lmsi(student: Model, problems: readonly Problem[], options: Lmsi
     );
   }
 
-  function build(results: readonly SampleResult[]): TrainingExample[] {
-    const sorted = [...results].sort((a, b) => a.problemIndex - b.problemIndex || a.sample - b.sample);
+  /** Builds the examples from the results in job order (by problem, then sample). */
+  function build(sorted: readonly SampleResult[]): TrainingExample[] {
     const examples: TrainingExample[] = [];
     const seen = new Set<string>();
     const reject = (problem: Problem, sample: number, type: string, reason: string): void =>
@@ -286,9 +287,11 @@ export function lmsi(student: Model, problems: readonly Problem[], options: Lmsi
   }
 
   return from(jobs).pipe(
-    mergeMap(run, concurrency),
+    mergeMap((job, index) => run(job).pipe(map((results) => ({ index, results }))), concurrency),
+    // Job order is problem order, then sample order: restored as the calls complete.
+    reorder(({ index }) => index),
     toArray(),
-    map((batches) => build(batches.flat())),
+    map((batches) => build(batches.flatMap(({ results }) => results))),
   );
 }
 

@@ -51,15 +51,16 @@ export function readInputProblems(path: string): Problem[] {
 /**
  * An evaluation like `tripost eval`'s, with the student over the chat endpoint (the CLI's `eval`
  * and `collect` have no flag for the student's endpoint: a run config's `student.endpoint` is the
- * only way there). Writes `predictions.jsonl` and `metrics.json` into `out`.
+ * only way there) or streamed (server-sent events; no command streams). Writes
+ * `predictions.jsonl` and `metrics.json` into `out`.
  */
-async function chatStudentEval(url: string, task: Scenario["task"], endpoint: "completions" | "chat" | "chat-prefill", input: string, out: string): Promise<void> {
+async function libraryEval(url: string, task: Scenario["task"], endpoint: "completions" | "chat" | "chat-prefill", stream: boolean, input: string, out: string): Promise<void> {
   const resolvedTask = getTask(task);
   if (resolvedTask === undefined) throw new Error(`no task ${task}`);
   const format = formatFor(resolvedTask, "tripost");
   if (E.isLeft(format)) throw new Error(format.left);
   const problems = await readProblems(silentIo(), task, input);
-  const model = createHttpModel({ baseUrl: url, model: REAL_MODEL_NAME, endpoint, maxRetries: 0, headersTimeoutMs: 600_000, bodyTimeoutMs: 600_000 });
+  const model = createHttpModel({ baseUrl: url, model: REAL_MODEL_NAME, endpoint, stream, maxRetries: 0, headersTimeoutMs: 600_000, bodyTimeoutMs: 600_000 });
   try {
     const predictions = await firstValueFrom(
       from(problems).pipe(evaluate(model, { task: resolvedTask, format: format.right, concurrency: 1, maxTokens: 256, seed: 0, isFatal }), toArray()),
@@ -87,7 +88,7 @@ export async function runScenario(scenario: Scenario, url: string, input: string
       await wrongStudent?.close();
     }
   }
-  await chatStudentEval(url, scenario.run.task, scenario.run.endpoint, input, out);
+  await libraryEval(url, scenario.run.task, scenario.run.endpoint, scenario.run.stream ?? false, input, out);
   return { code: 0, stderr: "" };
 }
 

@@ -10,10 +10,18 @@ import type { HttpEndpoint } from "../../src/models/http_model.js";
 /** The served model name (`--model_alias` of `scripts/serve-real-model`). */
 export const REAL_MODEL_NAME = "smollm2-135m-instruct";
 
-/** How a scenario is run: a `tripost` command line, or the library with a chat student. */
+/**
+ * How a scenario is run: a `tripost` command line, or the library's `evaluate` with the student
+ * over an endpoint the CLI cannot name (chat), or streamed (server-sent events).
+ */
 export type ScenarioRun =
   | { readonly kind: "cli"; readonly argv: (urls: { student: string; expert: string }, input: string, out: string) => string[] }
-  | { readonly kind: "chat-student-eval"; readonly task: "multistep_arithmetic" | "date_understanding"; readonly endpoint: HttpEndpoint };
+  | {
+    readonly kind: "library-eval";
+    readonly task: "multistep_arithmetic" | "date_understanding";
+    readonly endpoint: HttpEndpoint;
+    readonly stream?: boolean;
+  };
 
 /** One run. */
 export interface Scenario {
@@ -65,11 +73,19 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: "du-eval-completions", task: "date_understanding", command: "eval", role: "student (completions)", student: "real", input: "du-bbh", run: evalCli("date_understanding") },
   {
     name: "msa-eval-chat", task: "multistep_arithmetic", command: "eval", role: "student (chat)", student: "real", input: "msa",
-    run: { kind: "chat-student-eval", task: "multistep_arithmetic", endpoint: "chat" },
+    run: { kind: "library-eval", task: "multistep_arithmetic", endpoint: "chat" },
   },
   {
     name: "du-eval-chat", task: "date_understanding", command: "eval", role: "student (chat)", student: "real", input: "du-bbh",
-    run: { kind: "chat-student-eval", task: "date_understanding", endpoint: "chat" },
+    run: { kind: "library-eval", task: "date_understanding", endpoint: "chat" },
+  },
+  {
+    name: "msa-eval-completions-stream", task: "multistep_arithmetic", command: "eval", role: "student (completions, streamed)", student: "real", input: "msa",
+    run: { kind: "library-eval", task: "multistep_arithmetic", endpoint: "completions", stream: true },
+  },
+  {
+    name: "du-eval-chat-stream", task: "date_understanding", command: "eval", role: "student (chat, streamed)", student: "real", input: "du-bbh",
+    run: { kind: "library-eval", task: "date_understanding", endpoint: "chat", stream: true },
   },
   {
     name: "msa-collect-scripted", task: "multistep_arithmetic", command: "collect", role: "student (completions), scripted expert", student: "real", input: "msa",

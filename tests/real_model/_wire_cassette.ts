@@ -183,7 +183,18 @@ export async function startReplayServer(exchanges: readonly WireExchange[]): Pro
       }
       served.set(key, count + 1);
       outgoing.writeHead(exchange.status, { "content-type": exchange.contentType });
-      outgoing.end(exchange.response);
+      if (!exchange.contentType.startsWith("text/event-stream")) {
+        outgoing.end(exchange.response);
+        return;
+      }
+      // An event stream goes out in pieces of 61 bytes, one network write each, so that events
+      // and lines are split across chunks as a real network splits them.
+      const bytes = Buffer.from(exchange.response, "utf8");
+      for (let start = 0; start < bytes.length; start += 61) {
+        outgoing.write(bytes.subarray(start, start + 61));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      outgoing.end();
     })();
   });
   return {

@@ -79,13 +79,22 @@ function isStudentRequest(body: unknown): boolean {
   return typeof text === "string" && text.startsWith("Q: ") && !text.includes("\nQ: ");
 }
 
+/** The usage of a response body: a JSON object's, or a server-sent event stream's last one. */
 function usageOf(response: string): { prompt: number; completion: number } {
-  try {
-    const usage = (JSON.parse(response) as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
-    return { prompt: usage?.prompt_tokens ?? 0, completion: usage?.completion_tokens ?? 0 };
-  } catch {
-    return { prompt: 0, completion: 0 };
+  type WithUsage = { usage?: { prompt_tokens?: number; completion_tokens?: number } | null };
+  const bodies = response.trimStart().startsWith("{")
+    ? [response]
+    : response.split("\n").filter((line) => line.startsWith("data: {")).map((line) => line.slice("data: ".length));
+  let found = { prompt: 0, completion: 0 };
+  for (const body of bodies) {
+    try {
+      const usage = (JSON.parse(body) as WithUsage).usage;
+      if (usage !== undefined && usage !== null) found = { prompt: usage.prompt_tokens ?? 0, completion: usage.completion_tokens ?? 0 };
+    } catch {
+      // not JSON: no usage
+    }
   }
+  return found;
 }
 
 /** The lines of a JSONL file, parsed. */

@@ -5,7 +5,8 @@
  * server — and outputs were kept under `fixtures/real-model/<name>/`. Here a replay server
  * answers the same requests from those exchanges alone, strictly, and the same command must
  * write the same trajectories, rejections, training examples and predictions: real model output
- * goes through undici, the wire codecs, the tasks' and experts' parsers in every `npm test`.
+ * goes through undici, the wire codecs, the tasks' and experts' parsers in every `npm test`. Two
+ * runs stream (server-sent events): the replay server sends their events in small pieces.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,5 +42,14 @@ describe("the real model's recorded runs, replayed", () => {
     }
     const outcome = checkOutputs(scenario, readInputProblems(input), out);
     expect(outcome).toEqual(JSON.parse(readFileSync(join(folder, "outcome.json"), "utf8")));
+  });
+
+  it.each([
+    ["msa-eval-completions-stream", "msa-eval-completions"],
+    ["du-eval-chat-stream", "du-eval-chat"],
+  ])("%s (server-sent events, split across chunks) predicts what %s predicted without streaming", (streamed, plain) => {
+    expect(sortedLines(join(fixtures, streamed, "predictions.jsonl"))).toEqual(sortedLines(join(fixtures, plain, "predictions.jsonl")));
+    const events = loadWireCassette(join(fixtures, streamed, "cassette.jsonl"));
+    expect(events.every((exchange) => exchange.contentType.startsWith("text/event-stream") && exchange.response.endsWith("data: [DONE]\n\n"))).toBe(true);
   });
 });

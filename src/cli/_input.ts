@@ -18,7 +18,7 @@ import { readLines } from "../streams/_read_lines.js";
 import { DigestTable, digest64 } from "../util/digest_table.js";
 import type { CliIo } from "./_command.js";
 import { resolveShipped } from "./_paths.js";
-import { type InputRecord, inputRecord } from "./_settings_record.js";
+import type { InputRecord } from "./_settings_record.js";
 
 /** A line of a JSONL input with its 1-based number. */
 export interface InputLine {
@@ -107,6 +107,11 @@ function problemRows(task: TaskName, name: string, checkIds: boolean): (line: nu
  */
 export async function readProblems(io: CliIo, task: TaskName, path: string | undefined): Promise<Problem[]> {
   const { name, text } = await readInputText(io, path);
+  return problemsFromText(task, name, text);
+}
+
+/** The problems of a whole input text (see {@linkcode readProblems}). */
+function problemsFromText(task: TaskName, name: string, text: string): Problem[] {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{") && !trimmed.includes("\n{")) {
     let document: unknown;
@@ -180,31 +185,41 @@ export async function scanProblems(
   const problemOf = problemRows(task, name, true);
   let count = 0;
   let firstRow = true;
-  let streamed = true;
+  // A pipe or a device (`/dev/stdin`) cannot be read twice: it is loaded once, as before.
+  let streamed = checked.isFile();
   try {
-    for await (const { line, text } of readLines(path, undefined, (bytes) => hash.update(bytes))) {
-      if (firstRow && text.trim() !== "") {
-        firstRow = false;
-        if (isWholeDocumentStart(text)) {
-          streamed = false;
-          break;
+    if (streamed) {
+      for await (const { line, text } of readLines(path, undefined, (bytes) => hash.update(bytes))) {
+        if (firstRow && text.trim() !== "") {
+          firstRow = false;
+          if (isWholeDocumentStart(text)) {
+            streamed = false;
+            break;
+          }
         }
+        const problem = problemOf(line, text);
+        if (problem === undefined) continue;
+        visit(problem, count);
+        count += 1;
       }
-      const problem = problemOf(line, text);
-      if (problem === undefined) continue;
-      visit(problem, count);
-      count += 1;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw unreadable(name, error);
   }
   if (!streamed) {
-    const problems = await readProblems(io, task, name);
-    problems.forEach(visit);
+    // One JSON document, or not a regular file: its bytes read once, hashed, then parsed whole.
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      throw unreadable(name, error);
+    }
+    const problems = problemsFromText(task, name, bytes.toString("utf8"));
+    problems.forEach((problem, position) => visit(problem, position));
     return {
       count: problems.length,
-      input: inputRecord(io, name),
+      input: { path: name, sha256: createHash("sha256").update(bytes).digest("hex") },
       async *read() {
         yield* problems;
       },
@@ -224,9 +239,15 @@ export async function scanProblems(
         throw new InputError({ file: name }, "the file changed after it was checked; run the command again");
       }
       const again = problemRows(task, name, false);
+      let read = 0;
       for await (const { line, text } of readLines(path)) {
         const problem = again(line, text);
-        if (problem !== undefined) yield problem;
+        if (problem === undefined) continue;
+        read += 1;
+        yield problem;
+      }
+      if (read !== count) {
+        throw new InputError({ file: name }, `the file changed while it was read (${read} problems, ${count} when checked); run the command again`);
       }
     },
   };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -114,6 +115,35 @@ describe("scanProblems()", () => {
     const error = await errorOf(() => all(file.read()));
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toBe(`${path}: the file changed after it was checked; run the command again`);
+  });
+
+  it("read() refuses a file that yields another number of problems than were checked, even with the same size and mtime", async () => {
+    const rows = pool.slice(0, 3).map((problem) => JSON.stringify(problem));
+    const path = write(`${rows.join("\n")}\n`);
+    const stamp = Math.floor(Date.now() / 1000) - 60; // whole seconds: restored exactly below
+    utimesSync(path, stamp, stamp);
+    const file = await scanProblems(silentIo(), "multistep_arithmetic", path);
+    writeFileSync(path, `${rows[0] as string}\n${" ".repeat((rows[1] as string).length)}\n${rows[2] as string}\n`);
+    utimesSync(path, stamp, stamp);
+    expect(statSync(path).size).toBe(Buffer.byteLength(`${rows.join("\n")}\n`));
+    const error = await errorOf(() => all(file.read()));
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(`${path}: the file changed while it was read (2 problems, 3 when checked); run the command again`);
+  });
+
+  it("a pipe is read once (its problems kept), with the SHA-256 of what came through it", async () => {
+    const text = `${pool.slice(0, 4).map((problem) => JSON.stringify(problem)).join("\n")}\n`;
+    const source = write(text);
+    const fifo = join(scratch, "problems.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const writer = spawn("sh", ["-c", `cat '${source}' > '${fifo}'`]);
+    const file = await scanProblems(silentIo(), "multistep_arithmetic", fifo);
+    await new Promise((resolve) => writer.once("exit", resolve));
+    const expected = await readProblems(silentIo(), "multistep_arithmetic", source);
+    expect(file.count).toBe(4);
+    expect(await all(file.read())).toEqual(expected);
+    expect(await all(file.read())).toEqual(expected);
+    expect(file.input.sha256).toBe(createHash("sha256").update(text).digest("hex"));
   });
 });
 

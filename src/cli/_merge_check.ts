@@ -1,7 +1,7 @@
 /**
  * What `tripost merge` checks of its shards before it joins them: every directory is a shard of
  * the same split (`collect --shard i/n`, as its `stats.json` records), each index 1…n once and
- * none missing, and the shards were collected alike (task, seed, input file, student, expert,
+ * none missing, and the shards were collected alike (task, seed, input file, student and its endpoint, expert,
  * format, iteration, ratio, weight, max tokens). `--seed` and `--ratio` default to the shards'
  * and must agree with them when given. Each problem is an error naming what is wrong.
  *
@@ -23,7 +23,7 @@ export interface MergeSettings {
 }
 
 /** Settings that must be equal across shards (`stats.json` `settings`). */
-const SHARED_SETTINGS = ["task", "seed", "input", "problems", "student", "expert", "format", "iteration", "improveDataRatio", "weight", "maxTokens"] as const;
+const SHARED_SETTINGS = ["task", "seed", "input", "problems", "student", "studentEndpoint", "expert", "format", "iteration", "improveDataRatio", "weight", "maxTokens"] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

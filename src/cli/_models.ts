@@ -112,9 +112,20 @@ export const HTTP_STUDENT_FLAGS: FlagSpecs = {
   rpm: { type: "number", description: "requests per minute to an HTTP student", placeholder: "N", min: 1, max: 1_000_000 },
   "timeout-ms": { type: "number", description: "header and body timeout of HTTP calls", placeholder: "N", min: 1, max: 86_400_000, defaultText: "120000" },
   "max-retries": { type: "number", description: "retries of a transient HTTP failure", placeholder: "N", integer: true, min: 0, max: 100, defaultText: "2" },
+  "student-endpoint": {
+    type: "string",
+    description: "how to call an HTTP student: raw completions (/v1/completions) or chat (/v1/chat/completions, the prompt as one user message)",
+    choices: ["completions", "chat"],
+    defaultText: "completions",
+  },
 };
 
-/** The endpoint settings given by {@linkcode HTTP_STUDENT_FLAGS} and `--concurrency`. */
+/** The endpoint an HTTP student is called over (`--student-endpoint`, default `completions`). */
+export function studentEndpointFromFlags(flags: FlagValues): "completions" | "chat" {
+  return stringFlag(flags, "student-endpoint") === "chat" ? "chat" : "completions";
+}
+
+/** The endpoint settings given by {@linkcode HTTP_STUDENT_FLAGS} (`--student-endpoint` included) and `--concurrency`. */
 export function endpointSettingsFromFlags(flags: FlagValues, concurrency: number): EndpointSettings {
   const rpm = numberFlag(flags, "rpm");
   const timeoutMs = numberFlag(flags, "timeout-ms");
@@ -123,6 +134,7 @@ export function endpointSettingsFromFlags(flags: FlagValues, concurrency: number
   const apiKeyEnv = stringFlag(flags, "api-key-env");
   return {
     concurrency,
+    endpoint: studentEndpointFromFlags(flags),
     ...(rpm === undefined ? {} : { rpm }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(maxRetries === undefined ? {} : { maxRetries }),

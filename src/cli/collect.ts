@@ -15,7 +15,7 @@ import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js
 import type { CliIo, Command } from "./_command.js";
 import { resolveExpert } from "./_experts.js";
 import { scanProblems } from "./_input.js";
-import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
+import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel, studentEndpointFromFlags } from "./_models.js";
 import { writeOutput } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
@@ -35,7 +35,7 @@ export const collectCommand: Command = {
   name: "collect",
   summary: "roll the student out, edit with the expert, and write trajectories, rejections and training data",
   usage:
-    "tripost collect --task T --student MODEL --expert MODEL --in FILE --out DIR [--concurrency N] [--rpm N] [--timeout-ms N] [--max-retries N] [--resume] [--shard i/n]",
+    "tripost collect --task T --student MODEL --expert MODEL --in FILE --out DIR [--concurrency N] [--rpm N] [--timeout-ms N] [--max-retries N] [--student-endpoint completions|chat] [--expert-timeout-ms N] [--expert-max-retries N] [--resume] [--shard i/n]",
   flags: {
     task: { type: "string", description: "the task", placeholder: "T", required: true },
     student: { type: "string", description: "the student: embedded:PATH or http(s)://…/v1", placeholder: "MODEL", required: true },
@@ -48,6 +48,8 @@ export const collectCommand: Command = {
       choices: ["completions", "chat", "chat-prefill"],
       defaultText: "completions",
     },
+    "expert-timeout-ms": { type: "number", description: "header and body timeout of an HTTP expert's calls", placeholder: "N", min: 1, max: 86_400_000, defaultText: "120000" },
+    "expert-max-retries": { type: "number", description: "retries of a transient failure of an HTTP expert's call", placeholder: "N", integer: true, min: 0, max: 100, defaultText: "2" },
     in: { type: "string", description: "problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
     out: { type: "string", description: "the output directory", placeholder: "DIR", required: true },
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
@@ -103,6 +105,8 @@ export const collectCommand: Command = {
     });
     const expertModelName = stringFlag(args.flags, "expert-model");
     const expertKeyEnv = stringFlag(args.flags, "expert-api-key-env");
+    const expertTimeoutMs = numberFlag(args.flags, "expert-timeout-ms");
+    const expertMaxRetries = numberFlag(args.flags, "expert-max-retries");
     const meter = createUsageMeter();
     // Failed calls per endpoint (after retries): loud beyond --max-failures.
     const failures = createFailureCounter();
@@ -115,6 +119,8 @@ export const collectCommand: Command = {
       endpoint: (stringFlag(args.flags, "expert-endpoint") ?? "completions") as HttpEndpoint,
       ...(expertModelName === undefined ? {} : { modelName: expertModelName }),
       ...(expertKeyEnv === undefined ? {} : { apiKeyEnv: expertKeyEnv }),
+      ...(expertTimeoutMs === undefined ? {} : { timeoutMs: expertTimeoutMs }),
+      ...(expertMaxRetries === undefined ? {} : { maxRetries: expertMaxRetries }),
       // Counted per role (FBK, IMP), journaled in the collection's journal.
       wrap: (model, role, label) => journals.wrap(failures.wrap(model, label), { stage: role, model: label }),
     });
@@ -163,6 +169,8 @@ export const collectCommand: Command = {
           input: input.input,
           problems: input.count,
           student: student.label,
+          // An HTTP student's endpoint (`--student-endpoint`); `tripost merge` compares it too.
+          ...(student.kind === "http" ? { studentEndpoint: studentEndpointFromFlags(args.flags) } : {}),
           expert: expert.label,
           format: formatName,
           iteration,

@@ -13,7 +13,7 @@ import { type FormatName, formatFor } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
 import { readProblems } from "./_input.js";
-import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel } from "./_models.js";
+import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel, studentEndpointFromFlags } from "./_models.js";
 import { toJsonl } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { defaultMaxTokens } from "../codecs/config.js";
@@ -50,7 +50,7 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate the student with greedy self-improvement: accuracy (seen, unseen, buckets), SI frequency and contribution",
   usage:
-    "tripost eval --task T --student MODEL --in FILE --out DIR [--format tripost|compact] [--concurrency N] [--max-tokens N] [--student-model NAME] [--api-key-env VAR]",
+    "tripost eval --task T --student MODEL --in FILE --out DIR [--format tripost|compact] [--concurrency N] [--max-tokens N] [--student-model NAME] [--student-endpoint completions|chat] [--api-key-env VAR]",
   flags: {
     task: { type: "string", description: "the task", placeholder: "T", required: true },
     student: { type: "string", description: "the student: embedded:PATH or http(s)://…/v1", placeholder: "MODEL", required: true },
@@ -146,6 +146,7 @@ export const evalCommand: Command = {
       input: inputRecord(io, inputPath),
       problems: problems.length,
       student: student.label,
+      ...(student.kind === "http" ? { studentEndpoint: studentEndpointFromFlags(args.flags) } : {}),
       format: formatName,
       maxTokens,
       maxGenerations,

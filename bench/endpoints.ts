@@ -13,13 +13,12 @@
  * @module
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { concatMap, from, lastValueFrom, merge } from "rxjs";
 import { Pool } from "undici";
 import { createHttpModel } from "../src/models/http_model.js";
+import { serveCompletions } from "./_completion_server.js";
 
 const concurrency = 64;
 
@@ -27,38 +26,7 @@ const concurrency = 64;
 // server (child process)
 
 function serve(latencyMs: number): void {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      let prompt = "";
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { prompt?: unknown };
-        prompt = typeof body.prompt === "string" ? body.prompt : "";
-      } catch {
-        // answer anyway
-      }
-      const payload = JSON.stringify({
-        id: "cmpl-bench",
-        object: "text_completion",
-        created: 1730000000,
-        model: "bench",
-        choices: [{ index: 0, text: ` answer to ${prompt}`, logprobs: null, finish_reason: "stop" }],
-        usage: { prompt_tokens: 8, completion_tokens: 4, total_tokens: 12 },
-      });
-      const send = (): void => {
-        response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-        response.end(payload);
-      };
-      if (latencyMs > 0) setTimeout(send, latencyMs);
-      else send();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => {
-    process.send?.({ port: (server.address() as AddressInfo).port });
-  });
-  process.on("disconnect", () => process.exit(0));
+  serveCompletions((prompt) => ({ text: ` answer to ${prompt}`, usage: { prompt_tokens: 8, completion_tokens: 4, total_tokens: 12 } }), latencyMs);
 }
 
 function startChild(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {

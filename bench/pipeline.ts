@@ -29,8 +29,6 @@
  */
 import { execFile, fork } from "node:child_process";
 import { closeSync, createWriteStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -45,6 +43,7 @@ import { readJsonl } from "../src/streams/read_jsonl.js";
 import { multistepArithmetic as task } from "../src/tasks/multistep_arithmetic/mod.js";
 import { officialFormat } from "../src/tasks/trajectory_format.js";
 import { hash32 } from "../src/util/prng.js";
+import { serveCompletions } from "./_completion_server.js";
 
 const script = fileURLToPath(import.meta.url);
 const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 64);
@@ -67,32 +66,7 @@ function studentText(prompt: string): string {
 }
 
 function serve(): void {
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      let prompt = "";
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { prompt?: unknown };
-        prompt = typeof body.prompt === "string" ? body.prompt : "";
-      } catch {
-        // answer anyway
-      }
-      const payload = JSON.stringify({
-        id: "cmpl-bench",
-        object: "text_completion",
-        created: 1730000000,
-        model: "bench",
-        choices: [{ index: 0, text: studentText(prompt), logprobs: null, finish_reason: "stop" }],
-        usage: { prompt_tokens: 100, completion_tokens: 80, total_tokens: 180 },
-      });
-      response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
-      response.end(payload);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, "127.0.0.1", () => process.send?.({ port: (server.address() as AddressInfo).port }));
-  process.on("disconnect", () => process.exit(0));
+  serveCompletions((prompt) => ({ text: studentText(prompt), usage: { prompt_tokens: 100, completion_tokens: 80, total_tokens: 180 } }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { from, last, lastValueFrom, map, mergeScan, takeWhile, toArray } from "rxjs";
+import { from, last, lastValueFrom, mergeScan, takeWhile, toArray } from "rxjs";
 import type { BaselineName, ResolvedRunConfig } from "../codecs/config.js";
 import { Metrics, UsageReport, type UsageEntry } from "../codecs/metrics.js";
 import type { Problem } from "../codecs/problem.js";

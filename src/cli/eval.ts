@@ -59,7 +59,7 @@ export const evalCommand: Command = {
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
     concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, max: 4096, defaultText: "16" },
     "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, max: 131_072, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
-    "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, max: 100, defaultText: "10" },
+    "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, max: 100, defaultText: String(DEFAULT_MAX_GENERATIONS) },
     seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
     ...HTTP_STUDENT_FLAGS,
     quiet: { type: "boolean", description: "no progress output (the summary line is still printed)" },

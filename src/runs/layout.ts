@@ -25,6 +25,7 @@ import { JOURNAL_FILE_NAME } from "../streams/journal.js";
 
 export { exampleId, type ExampleIdParts, parseExampleId } from "../stages/example_id.js";
 export { rebalanceSeed } from "../stages/rebalance.js";
+export { baselineSeed } from "../stages/baselines.js";
 export { JOURNAL_FILE_NAME };
 
 /** The file names of a run directory. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { collectionLayout, JOURNAL_FILE_NAME, rebalanceSeed, runLayout } from "../../src/runs/layout.js";
+import { baselineSeed, collectionLayout, JOURNAL_FILE_NAME, rebalanceSeed, runLayout } from "../../src/runs/layout.js";
+import * as runs from "../../src/runs/mod.js";
 
 describe("runLayout() and collectionLayout()", () => {
   it("runLayout() names the files of a run directory", () => {
@@ -23,5 +24,12 @@ describe("runLayout() and collectionLayout()", () => {
   it("rebalanceSeed() is the seed string of a pass and of the gold step", () => {
     expect(rebalanceSeed(5, 1, 0)).toBe("5/1/0");
     expect(rebalanceSeed(5, 1, "gold")).toBe("5/1/gold");
+  });
+
+  it("the seed strings and the example-id grammar are all exported by tripost/runs", () => {
+    expect(baselineSeed(5, 1, "lmsi")).toBe("5/1/lmsi");
+    for (const name of ["rebalanceSeed", "baselineSeed", "exampleId", "parseExampleId"]) {
+      expect(typeof (runs as Record<string, unknown>)[name], name).toBe("function");
+    }
   });
 });

@@ -65,7 +65,7 @@ export const trainCommand: Command = {
   async run(args: ParsedArgs, io: CliIo): Promise<void> {
     const from = embeddedPath(io, stringFlag(args.flags, "student") as string, "student");
     const out = resolve(io.cwd, stringFlag(args.flags, "out") as string);
-    if (existsSync(out)) throw new UsageError(`Cannot write the checkpoint as '${stringFlag(args.flags, "out")}' already exists`);
+    if (existsSync(out)) throw new UsageError(`Cannot write the checkpoint to '${stringFlag(args.flags, "out")}' as it already exists: tripost train never replaces a checkpoint; choose another --out`);
     const examples = await readTrainingExamples(io, stringFlag(args.flags, "data") as string);
     if (examples.length === 0) throw new InputError({ file: stringFlag(args.flags, "data") as string }, "no training examples");
     await initTfjs();

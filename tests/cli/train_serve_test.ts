@@ -31,6 +31,7 @@ describe("tripost train", () => {
     const again = await runCli(args, { cwd: directory });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists/);
+    expect(again.stderr).toMatch(/choose another --out/);
   });
 
   // `tripost run` replays at `training.learningRate` (3e-4); `tripost train` without `--lr`

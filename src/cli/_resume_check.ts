@@ -107,3 +107,59 @@ export function resumedConfig(
   }
   return recorded;
 }
+
+/** The flag that sets each key of a collection's recorded `settings`, for messages. */
+const COLLECT_SETTING_FLAGS: Readonly<Record<string, string>> = {
+  task: "--task",
+  seed: "--seed",
+  input: "--in",
+  problems: "--in",
+  student: "--student",
+  studentEndpoint: "--student-endpoint",
+  expert: "--expert",
+  format: "--format",
+  iteration: "--iteration",
+  improveDataRatio: "--ratio",
+  weight: "--weight",
+  maxTokens: "--max-tokens",
+  shard: "--shard",
+};
+
+/**
+ * The part of a collection's settings that must stay the same on `--resume`: everything but
+ * the versions, `--max-failures` (a tolerance, which a resume may raise) and the input's path
+ * (the same bytes under another path are the same input).
+ */
+function comparableCollectSettings(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { versions: _versions, maxFailures: _maxFailures, command: _command, input, ...rest } = settings;
+  return { ...rest, ...(isObject(input) ? { input: { sha256: input.sha256 } } : {}) };
+}
+
+/**
+ * `tripost collect --resume` into a directory that holds a finished (or failed) collection:
+ * the collection continues as it was made. When `DIR/stats.json` records `settings`, the ones of
+ * this command (before the versions are added) must agree with them, or the command stops before
+ * anything is written, so a resume never replaces a collection with another one.
+ *
+ * @throws {UsageError} naming the first setting that differs and its flag, with both values (exit 2)
+ */
+export function checkCollectResume(outDir: string, given: Readonly<Record<string, unknown>>): void {
+  const path = join(outDir, "stats.json");
+  if (!existsSync(path)) return;
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InputError({ file: path }, `Cannot resume as the collection's stats.json is not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(recorded) || !isObject(recorded.settings)) return;
+  const difference = firstDifference(comparableCollectSettings(recorded.settings), comparableCollectSettings(given));
+  if (difference === undefined) return;
+  const key = difference.path.split(".")[0] as string;
+  const flag = COLLECT_SETTING_FLAGS[key] ?? "the flags";
+  throw new UsageError(
+    `Cannot resume the collection in '${outDir}' as '${difference.path}' differs (${flag}): it was collected with ${shown(difference.recorded)}, this command says ${
+      shown(difference.given)
+    } (resume with the flags it was collected with, or collect into another --out)`,
+  );
+}

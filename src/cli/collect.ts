@@ -25,6 +25,7 @@ import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMax
 import { checkCheckpoint } from "./_preflight.js";
 import { settingsRecord } from "./_settings_record.js";
 import { resumeCommandLine, setPartialOutput } from "./_signals.js";
+import { checkCollectResume } from "./_resume_check.js";
 import { embeddedPath } from "./train.js";
 
 /** The files `tripost collect` writes in `--out` (what `--force` replaces). */
@@ -124,6 +125,41 @@ export const collectCommand: Command = {
       // Counted per role (FBK, IMP), journaled in the collection's journal.
       wrap: (model, role, label) => journals.wrap(failures.wrap(model, label), { stage: role, model: label }),
     });
+    const iteration = numberFlag(args.flags, "iteration") ?? 0;
+    const maxTokens = numberFlag(args.flags, "max-tokens") ?? defaultMaxTokens(task.name, studentSpec.startsWith("embedded:"));
+    const seed = numberFlag(args.flags, "seed") ?? 0;
+    const improveDataRatio = numberFlag(args.flags, "ratio") ?? 1.5;
+    const weight = numberFlag(args.flags, "weight") ?? 1.5;
+    // What ran (issue 11 "Records of what ran"); `tripost merge` checks its shards agree on it.
+    const settings = {
+      command: "collect",
+      task: task.name,
+      seed,
+      input: input.input,
+      problems: input.count,
+      student: student.label,
+      // An HTTP student's endpoint (`--student-endpoint`); `tripost merge` compares it too.
+      ...(student.kind === "http" ? { studentEndpoint: studentEndpointFromFlags(args.flags) } : {}),
+      expert: expert.label,
+      format: formatName,
+      iteration,
+      improveDataRatio,
+      weight,
+      maxTokens,
+      maxFailures: stringFlag(args.flags, "max-failures") ?? DEFAULT_MAX_FAILURES,
+      ...(shard === undefined ? {} : { shard: { index: shard.right.index, count: shard.right.count } }),
+    };
+    // --resume continues the collection as it was made: other settings are refused before
+    // anything is written (they would replace it with another collection).
+    if (booleanFlag(args.flags, "resume")) {
+      try {
+        checkCollectResume(out, settings);
+      } catch (error) {
+        await student.close();
+        await expert.close();
+        throw error;
+      }
+    }
     // --force: the earlier output (its journal of paid calls included) goes only now, once the
     // student and the expert have been resolved.
     clearOwnOutputs(out, COLLECT_OUTPUTS, { force: booleanFlag(args.flags, "force"), resume: booleanFlag(args.flags, "resume") });
@@ -131,11 +167,6 @@ export const collectCommand: Command = {
     setPartialOutput({ path: out, resume });
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
-      const iteration = numberFlag(args.flags, "iteration") ?? 0;
-      const maxTokens = numberFlag(args.flags, "max-tokens") ?? defaultMaxTokens(task.name, studentSpec.startsWith("embedded:"));
-      const seed = numberFlag(args.flags, "seed") ?? 0;
-      const improveDataRatio = numberFlag(args.flags, "ratio") ?? 1.5;
-      const weight = numberFlag(args.flags, "weight") ?? 1.5;
       const result = await collectToDirectory(collectionLayout(out), failures.wrap(student.model, student.label), expert, problems, journals, {
         task,
         format: format.right,
@@ -161,25 +192,7 @@ export const collectCommand: Command = {
         ...(shard === undefined ? {} : { shard: { ...shard.right, positions } }),
         ...result.stats,
         usage: usageReport(usage.served),
-        // What ran (issue 11 "Records of what ran"); `tripost merge` checks its shards agree on it.
-        settings: settingsRecord({
-          command: "collect",
-          task: task.name,
-          seed,
-          input: input.input,
-          problems: input.count,
-          student: student.label,
-          // An HTTP student's endpoint (`--student-endpoint`); `tripost merge` compares it too.
-          ...(student.kind === "http" ? { studentEndpoint: studentEndpointFromFlags(args.flags) } : {}),
-          expert: expert.label,
-          format: formatName,
-          iteration,
-          improveDataRatio,
-          weight,
-          maxTokens,
-          maxFailures: stringFlag(args.flags, "max-failures") ?? DEFAULT_MAX_FAILURES,
-          ...(shard === undefined ? {} : { shard: { index: shard.right.index, count: shard.right.count } }),
-        }),
+        settings: settingsRecord(settings),
       };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(

@@ -7,7 +7,7 @@ Basic Multilingual Plane that is the character index. The spans must be in order
 overlap, and must cover the whole text (an empty span is allowed); weights are finite and ≥ 0.
 
 An **official row** is ``{"text", "text_att_start_text", "meta_data": {"weight"?, "weightBefore"?, ...}}``
-(``tripost.md`` §6, §7.1): the weight ``meta_data.weight`` (or ``--weight`` when absent) applies
+(``docs/tripost.md`` §6, §7.1): the weight ``meta_data.weight`` (or ``--weight`` when absent) applies
 from the first occurrence of ``text_att_start_text`` to the end, ``meta_data.weightBefore``
 (default 1) before it.
 

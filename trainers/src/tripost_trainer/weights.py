@@ -2,20 +2,20 @@
 
 **Tokens.** A text is tokenized with the tokenizer's special tokens (a BOS where the model has
 one) and the EOS token is appended when the tokenizer does not add it, so that the model learns
-to stop (``tripost.md`` §7.3 recommends it). Offsets come from a fast tokenizer
+to stop (``docs/tripost.md`` §7.3 recommends it). Offsets come from a fast tokenizer
 (``return_offsets_mapping``).
 
 **The weight of a token** (the straddling rule): *a token takes the weight of its first
 character*. A token that straddles a span boundary — e.g. ``".\\n"`` where the weighted span
 starts at the ``"\\n"`` of ``"\\nFeedback:"`` — therefore takes the weight before the boundary.
 A token is thus up-weighted only when it begins inside the weighted span. (The rule is our
-choice: ``tripost.md`` does not say how the official code maps ``text_att_start_text`` to a
+choice: ``docs/tripost.md`` does not say how the official code maps ``text_att_start_text`` to a
 token.) A token with an empty offset range (a special token)
 takes the weight of the character at its offset (the last character when it is at the end);
 the appended EOS takes the weight of the text's last character. Several tokens of one
 character (byte-level pieces of a multi-byte character) each take that character's weight.
 
-**The loss** (``tripost.md`` §7.1, the official ``LossMaskedTrainer``): the token at position
+**The loss** (``docs/tripost.md`` §7.1, the official ``LossMaskedTrainer``): the token at position
 t ≥ 1 is predicted from positions < t, and
 
     loss = Σ_t w_t · CE(logits_{t-1}, x_t)  /  N,    N = #{t : w_t ≠ 0}

@@ -135,31 +135,48 @@ function comparableCollectSettings(settings: Readonly<Record<string, unknown>>):
   return { ...rest, ...(isObject(input) ? { input: { sha256: input.sha256 } } : {}) };
 }
 
-/**
- * `tripost collect --resume` into a directory that holds a finished (or failed) collection:
- * the collection continues as it was made. When `DIR/stats.json` records `settings`, the ones of
- * this command (before the versions are added) must agree with them, or the command stops before
- * anything is written, so a resume never replaces a collection with another one.
- *
- * @throws {UsageError} naming the first setting that differs and its flag, with both values (exit 2)
- */
-export function checkCollectResume(outDir: string, given: Readonly<Record<string, unknown>>): void {
-  const path = join(outDir, "stats.json");
-  if (!existsSync(path)) return;
+/** The file in which `tripost collect` records its settings when it starts: `DIR/settings.json`. */
+export const COLLECT_SETTINGS_FILE = "settings.json";
+
+/** The `settings` recorded in `path` (`at` picks them out of the parsed file), or undefined when the file or the field is absent. */
+function recordedSettings(path: string, what: string, at: (value: unknown) => unknown): Record<string, unknown> | undefined {
+  if (!existsSync(path)) return undefined;
   let recorded: unknown;
   try {
     recorded = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new InputError({ file: path }, `Cannot resume as the collection's stats.json is not valid JSON (${(error as Error).message})`);
+    throw new InputError({ file: path }, `Cannot resume as the collection's ${what} is not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(recorded) || !isObject(recorded.settings)) return;
-  const difference = firstDifference(comparableCollectSettings(recorded.settings), comparableCollectSettings(given));
-  if (difference === undefined) return;
-  const key = difference.path.split(".")[0] as string;
-  const flag = COLLECT_SETTING_FLAGS[key] ?? "the flags";
-  throw new UsageError(
-    `Cannot resume the collection in '${outDir}' as '${difference.path}' differs (${flag}): it was collected with ${shown(difference.recorded)}, this command says ${
-      shown(difference.given)
-    } (resume with the flags it was collected with, or collect into another --out)`,
-  );
+  const settings = at(recorded);
+  return isObject(settings) ? settings : undefined;
+}
+
+/**
+ * `tripost collect --resume`: the collection continues as it was started. The settings of this
+ * command (before the versions are added) must agree with those the collection recorded — in
+ * `DIR/settings.json`, written when it started (so a collection stopped before its `stats.json`
+ * is checked too), then in `DIR/stats.json`'s `settings` when it finished — or the command stops
+ * before anything is written, so a resume never continues (or replaces) a collection with
+ * another one. A directory that records neither (an older version's) is not checked.
+ *
+ * @throws {UsageError} naming the first setting that differs and its flag, with both values (exit 2)
+ * @throws {InputError} when a record is not valid JSON
+ */
+export function checkCollectResume(outDir: string, given: Readonly<Record<string, unknown>>): void {
+  const records = [
+    recordedSettings(join(outDir, COLLECT_SETTINGS_FILE), COLLECT_SETTINGS_FILE, (value) => value),
+    recordedSettings(join(outDir, "stats.json"), "stats.json", (value) => (isObject(value) ? value.settings : undefined)),
+  ];
+  for (const recorded of records) {
+    if (recorded === undefined) continue;
+    const difference = firstDifference(comparableCollectSettings(recorded), comparableCollectSettings(given));
+    if (difference === undefined) continue;
+    const key = difference.path.split(".")[0] as string;
+    const flag = COLLECT_SETTING_FLAGS[key] ?? "the flags";
+    throw new UsageError(
+      `Cannot resume the collection in '${outDir}' as '${difference.path}' differs (${flag}): it was collected with ${shown(difference.recorded)}, this command says ${
+        shown(difference.given)
+      } (resume with the flags it was collected with, or collect into another --out)`,
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Problem } from "../codecs/problem.js";
 import { UsageError } from "../errors.js";
@@ -25,11 +26,11 @@ import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMax
 import { checkCheckpoint } from "./_preflight.js";
 import { settingsRecord } from "./_settings_record.js";
 import { resumeCommandLine, setPartialOutput } from "./_signals.js";
-import { checkCollectResume } from "./_resume_check.js";
+import { checkCollectResume, COLLECT_SETTINGS_FILE } from "./_resume_check.js";
 import { embeddedPath } from "./train.js";
 
 /** The files `tripost collect` writes in `--out` (what `--force` replaces). */
-const COLLECT_OUTPUTS = ["trajectories.jsonl", "rejections.jsonl", "train.jsonl", "examples.jsonl", "stats.json", JOURNAL_FILE_NAME];
+const COLLECT_OUTPUTS = ["trajectories.jsonl", "rejections.jsonl", "train.jsonl", "examples.jsonl", "stats.json", JOURNAL_FILE_NAME, COLLECT_SETTINGS_FILE];
 
 /** `tripost collect`: one iteration of interactive trajectory editing and post-processing. */
 export const collectCommand: Command = {
@@ -167,6 +168,11 @@ export const collectCommand: Command = {
     setPartialOutput({ path: out, resume });
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
     try {
+      // The settings the collection starts with, recorded (atomically) before its first model
+      // call, so a collection stopped before its stats.json is resumed only as it was started. A
+      // resumed collection keeps the record it started with (its --max-failures may be raised since).
+      const settingsPath = join(out, COLLECT_SETTINGS_FILE);
+      if (!existsSync(settingsPath)) await writeOutput(io, settingsPath, `${JSON.stringify(settingsRecord(settings), null, 2)}\n`);
       const result = await collectToDirectory(collectionLayout(out), failures.wrap(student.model, student.label), expert, problems, journals, {
         task,
         format: format.right,

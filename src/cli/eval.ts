@@ -2,27 +2,28 @@ import { randomBytes } from "node:crypto";
 import { createUsageMeter, usageReport } from "../models/usage_meter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { firstValueFrom, from, tap, toArray } from "rxjs";
+import { firstValueFrom, pipe, tap, toArray } from "rxjs";
 import type { Metrics } from "../codecs/metrics.js";
 import type { Prediction } from "../codecs/prediction.js";
-import { RunError, UsageError } from "../errors.js";
+import { InputError, RunError, UsageError } from "../errors.js";
 import { isFatal } from "../models/errors.js";
 import { evaluate, evaluationMetrics, formatMetricsSummary } from "../stages/evaluate.js";
 import { DEFAULT_MAX_GENERATIONS } from "../stages/self_improve.js";
 import { type FormatName, formatFor } from "../tasks/trajectory_format.js";
 import { booleanFlag, numberFlag, type ParsedArgs, stringFlag } from "./_args.js";
 import type { CliIo, Command } from "./_command.js";
-import { readProblems } from "./_input.js";
+import { scanProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel, studentEndpointFromFlags } from "./_models.js";
 import { toJsonl } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { defaultMaxTokens } from "../codecs/config.js";
 import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { checkCheckpoint } from "./_preflight.js";
-import { inputRecord, settingsRecord } from "./_settings_record.js";
+import { settingsRecord } from "./_settings_record.js";
 import { embeddedPath } from "./train.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
+import { withDemand } from "../streams/demand_source.js";
 import { reorder } from "../streams/reorder.js";
 import { createRetryCounter } from "../streams/retry_transient.js";
 
@@ -72,7 +73,10 @@ export const evalCommand: Command = {
     const formatName = (stringFlag(args.flags, "format") ?? (studentSpec.startsWith("embedded:") ? "compact" : "tripost")) as FormatName;
     const format = formatFor(task, formatName);
     if (format._tag === "Left") throw new UsageError(`Cannot use '--format ${formatName}' as ${format.left}`);
-    const problems = await readProblems(io, task.name, stringFlag(args.flags, "in"));
+    const inputPath = stringFlag(args.flags, "in") as string;
+    // Every line is checked (and the file hashed) in one streaming pass before anything is
+    // written; the evaluation then reads the problems from the file again, one at a time.
+    const input = await scanProblems(io, task.name, inputPath);
     const outputs = ["predictions.jsonl", "metrics.json"];
     const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, outputs, {
       command: "eval",
@@ -98,9 +102,11 @@ export const evalCommand: Command = {
       let done = 0;
       let correct = 0;
       let failed = 0;
-      progress.update(0, problems.length);
+      progress.update(0, input.count);
+      // The problems enter as predictions leave (at most 4 × concurrency inside, the reorder
+      // buffer included), read from the file as they enter.
       predictions = await firstValueFrom(
-        from(problems).pipe(
+        withDemand(input.read(), pipe(
           evaluate(counted, {
             task,
             format: format.right,
@@ -114,13 +120,14 @@ export const evalCommand: Command = {
             done++;
             if (prediction.correct) correct++;
             if (prediction.end === "error") failed++;
-            progress.update(done, problems.length, `correct ${correct}${failed > 0 ? `, failed ${failed}` : ""}`);
+            progress.update(done, input.count, `correct ${correct}${failed > 0 ? `, failed ${failed}` : ""}`);
           }),
           // The predictions in input order, restored as they arrive.
           reorder((prediction) => prediction.index),
-          toArray(),
-        ),
+        ), { window: 4 * concurrency }).pipe(toArray()),
       ).catch((error: unknown) => {
+        // The file changed after its check: exit 2, nothing written.
+        if (error instanceof InputError) throw error;
         throw new RunError(`Cannot evaluate the student at ${student.label} as a call failed: ${messageOf(error)}`, { cause: error });
       });
     } finally {
@@ -137,14 +144,13 @@ export const evalCommand: Command = {
       format: formatName,
       usage: usageReport(meter.snapshot().served),
     };
-    const inputPath = stringFlag(args.flags, "in") as string;
     // What ran (issue 11 "Records of what ran"): beside the metrics, for the report and for reproducing them.
     const settings = settingsRecord({
       command: "eval",
       task: task.name,
       seed,
-      input: inputRecord(io, inputPath),
-      problems: problems.length,
+      input: input.input,
+      problems: input.count,
       student: student.label,
       ...(student.kind === "http" ? { studentEndpoint: studentEndpointFromFlags(args.flags) } : {}),
       format: formatName,

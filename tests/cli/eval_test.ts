@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +131,48 @@ describe("tripost eval", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/test\.jsonl:line 3: .*answer/);
     expect(existsSync(join(cwd, "out"))).toBe(false);
+  });
+
+  it("tripost eval checks every line before it evaluates: a bad last line of 2,001 is exit 2 and nothing is written", async () => {
+    const many = task.generate({ count: 2000, seed: 12, difficulty: "easy" });
+    let calls = 0;
+    const counting = await startOpenAiServer({ handler: () => ((calls += 1), undefined) });
+    try {
+      const cwd = workspace([...problemLines(many), JSON.stringify({ id: "late", task: "multistep_arithmetic", question: "1 =" })]);
+      const result = await runCli([...base, "--student", counting.url, "--quiet"], { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/test\.jsonl:line 2001: .*answer/);
+      expect(calls).toBe(0);
+      expect(existsSync(join(cwd, "out"))).toBe(false);
+    } finally {
+      await counting.close();
+    }
+  });
+
+  it("tripost eval streams its input and refuses, with exit 2 and nothing written, a file that grows while it is read", async () => {
+    // The problems, then blank lines well past the reader's chunks: the reader is still in the
+    // file when the first call appends a problem.
+    const lines = [...problemLines(problems), ...Array.from({ length: 40_000 }, () => "        ")];
+    const cwd = workspace(lines);
+    let appended = false;
+    const growing = await startOpenAiServer({
+      handler: () => {
+        if (!appended) {
+          appended = true;
+          appendFileSync(join(cwd, "test.jsonl"), `${JSON.stringify({ ...problems[0], id: "extra" })}\n`);
+        }
+        return undefined;
+      },
+    });
+    try {
+      const result = await runCli([...base, "--student", growing.url, "--concurrency", "1", "--quiet"], { cwd });
+      expect(appended).toBe(true);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^tripost: .*test\.jsonl.*changed while it was read \(10 problems, 9 when checked\)/m);
+      expect(existsSync(join(cwd, "out"))).toBe(false);
+    } finally {
+      await growing.close();
+    }
   });
 
   it("tripost eval fails with exit code 1 and writes nothing when the endpoint refuses the key", async () => {

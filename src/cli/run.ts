@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { ResolvedDataSource, ResolvedRunConfig } from "../codecs/config.js";
 import { resolveConfig, updateStyleOf } from "../codecs/config.js";
 import type { Problem } from "../codecs/problem.js";
+import type { ProblemSource } from "../stages/collect.js";
 import { UsageError } from "../errors.js";
 import { createStudentModel } from "../models/student/student_model.js";
 import { createUsageMeter, formatUsage } from "../models/usage_meter.js";
@@ -28,7 +29,7 @@ import { checkConfig } from "./_config.js";
 import { runVersions, timingRecorder, VERSIONS_FILE_NAME } from "./_run_record.js";
 import { resolveExpert } from "./_experts.js";
 import { apiKeyFrom, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
-import { readProblems } from "./_input.js";
+import { readProblems, scanProblems } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { createProgress, type Progress } from "./_progress.js";
 import { writeRunReport } from "./report.js";
@@ -50,6 +51,32 @@ async function problemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Pr
     return source.limit === undefined ? problems : problems.slice(0, source.limit);
   }
   return task.generate({ count: source.count, seed: source.seed, split: source.split, difficulty: source.difficulty });
+}
+
+/**
+ * The training problems: a file's are checked whole now (every line, as `readProblems` does)
+ * and then streamed from the file again for each read (the first `limit` of them); generated
+ * ones are an array.
+ */
+async function trainingProblemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Promise<{ problems: ProblemSource; count: number }> {
+  if (source.source !== "file") {
+    const problems = await problemsOf(io, task, source);
+    return { problems, count: problems.length };
+  }
+  const file = await scanProblems(io, task.name, source.path);
+  const limit = source.limit;
+  if (limit === undefined) return { problems: () => file.read(), count: file.count };
+  return {
+    problems: async function* () {
+      let taken = 0;
+      for await (const problem of file.read()) {
+        yield problem;
+        taken += 1;
+        if (taken >= limit) return;
+      }
+    },
+    count: Math.min(limit, file.count),
+  };
 }
 
 function progressPrinter(io: CliIo, quiet: boolean, retries: () => number): (event: LoopEvent) => void {
@@ -126,7 +153,7 @@ export const runCommand: Command = {
     }
     const initialCheckpoint = httpStudent ? config.student.model ?? "default" : embeddedPath(io, config.student.spec, "student");
     // Before the directory exists: the inputs read, the student loads or answers, the expert answers.
-    const trainProblems = await problemsOf(io, task, config.data.train);
+    const { problems: trainProblems, count: trainCount } = await trainingProblemsOf(io, task, config.data.train);
     const testProblems = (await Promise.all(config.data.test.map((source) => problemsOf(io, task, source)))).flat();
     await preflightRun(io, config, initialCheckpoint);
     replaceEarlierRun(setup);
@@ -135,13 +162,13 @@ export const runCommand: Command = {
       mkdirSync(join(outDir, "problems"), { recursive: true });
       await writeOutput(io, join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
       await writeOutput(io, join(outDir, VERSIONS_FILE_NAME), `${JSON.stringify(runVersions(), null, 2)}\n`);
-      await writeJsonl(join(outDir, "problems", "train.jsonl"), trainProblems);
+      await writeJsonl(join(outDir, "problems", "train.jsonl"), typeof trainProblems === "function" ? trainProblems() : trainProblems);
       await writeJsonl(join(outDir, "problems", "test.jsonl"), testProblems);
 
       const quiet = booleanFlag(args.flags, "quiet");
       if (!quiet) {
         io.stderr.write(
-          `tripost run: ${task.name}, ${trainProblems.length} training and ${testProblems.length} test problems, ${config.iterations} iterations, baselines: ${
+          `tripost run: ${task.name}, ${trainCount} training and ${testProblems.length} test problems, ${config.iterations} iterations, baselines: ${
             config.baselines.join(", ") || "none"
           }\n`,
         );
@@ -154,6 +181,7 @@ export const runCommand: Command = {
           format: format.right,
           expert,
           trainProblems,
+          trainCount,
           testProblems,
           initialCheckpoint,
           journals,

@@ -37,6 +37,7 @@ import { writeJsonl } from "../streams/write_jsonl.js";
 import type { Task } from "../tasks/task.js";
 import type { TrajectoryFormat } from "../tasks/trajectory_format.js";
 import { createPrng } from "../util/prng.js";
+import type { ProblemSource } from "../stages/collect.js";
 import { collectToDirectory } from "./collection.js";
 import { type CollectionJournals, createCollectionJournals } from "./collection_journals.js";
 import { readJsonDecoded, readJsonlDecoded, writeJsonAtomic } from "./files.js";
@@ -49,7 +50,14 @@ export interface TriPosTLoopDependencies {
   readonly format: TrajectoryFormat;
   /** The expert; an HTTP expert's model wrapped with `journals.wrap`, so every collection journals its calls. */
   readonly expert: Expert;
-  readonly trainProblems: readonly Problem[];
+  /**
+   * The training problems (the collections' input): an array, or a function giving a fresh read
+   * of them (a file streamed again for each pass; `tripost run` passes a checked file's `read`).
+   * The baselines (gold rationales, LMSI) read a function source into an array when they run.
+   */
+  readonly trainProblems: ProblemSource;
+  /** How many problems `trainProblems` yields: the collections' progress total from pass 0 on. */
+  readonly trainCount?: number;
   readonly testProblems: readonly Problem[];
   /**
    * The starting student M0: its checkpoint directory (embedded), or its served model name (an
@@ -240,7 +248,13 @@ function runSteps(dependencies: TriPosTLoopDependencies, options: TriPosTLoopOpt
             maxPasses: config.passes.maxPasses,
             isFatal,
             onProgress: ({ done, total, rejected, pass }) =>
-              onEvent?.({ type: "progress", step: "collect", done, total, note: `pass ${pass + 1}, rejected ${rejected}` }),
+              onEvent?.({
+                type: "progress",
+                step: "collect",
+                done,
+                total: dependencies.trainCount ?? total,
+                note: `pass ${pass + 1}, rejected ${rejected}`,
+              }),
             resume,
             studentLabel: { stage: "rollout", model: STUDENT },
             // `train.jsonl` holds the examples as they are trained on (masked or not).
@@ -287,14 +301,16 @@ function runSteps(dependencies: TriPosTLoopDependencies, options: TriPosTLoopOpt
         const rejections: Rejection[] = [];
         const onRejection = (rejection: Rejection) => rejections.push(rejection);
         let raw: TrainingExample[];
+        // The baselines take the problems whole (LMSI's duplicate texts span all of them).
+        const problems = await problemArray(trainProblems);
         if (baseline === "ft-rationale") {
-          raw = ftRationaleExamples(trainProblems, { task, format, onRejection });
+          raw = ftRationaleExamples(problems, { task, format, onRejection });
         } else {
           const student = dependencies.openStudent(checkpoint);
           const before = meter.snapshot();
           try {
             raw = await journals.within(files.journal, resume, (journal) =>
-              lastValueFrom(lmsi(meter.journaled({ stage: "lmsi", model: STUDENT }, student.model, journal), trainProblems, {
+              lastValueFrom(lmsi(meter.journaled({ stage: "lmsi", model: STUDENT }, student.model, journal), problems, {
                 task,
                 format,
                 temperature: config.temperatures.lmsi,
@@ -434,6 +450,14 @@ function runSteps(dependencies: TriPosTLoopDependencies, options: TriPosTLoopOpt
   }
 
   return { evaluate: evaluateStep, iteration: iterationStep, usage };
+}
+
+/** The problems of a source as an array (a function source read once). */
+async function problemArray(source: ProblemSource): Promise<readonly Problem[]> {
+  if (typeof source !== "function") return source;
+  const problems: Problem[] = [];
+  for await (const problem of source()) problems.push(problem);
+  return problems;
 }
 
 function pct(value: number | null): string {

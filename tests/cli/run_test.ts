@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,6 +99,34 @@ describe("tripost run", () => {
     expect(again.stderr).toContain("--resume");
     expect(readdirSync(runDirectory).sort()).toEqual(entries);
     expect(readFileSync(join(runDirectory, "metrics.json"), "utf8")).toBe(before);
+  });
+
+  it("tripost run streams training problems from a file (the first 'limit') and writes the run the same problems generated give", async () => {
+    // The generated run's 8 problems, then 4 more the limit leaves out.
+    const lines = readFileSync(join(runDirectory, "problems/train.jsonl"), "utf8").split("\n").filter((line) => line !== "");
+    const extra = lines.slice(0, 4).map((line, index) => JSON.stringify({ ...(JSON.parse(line) as object), id: `extra-${index}` }));
+    writeFileSync(join(scratch, "train-file.jsonl"), `${[...lines, "", ...extra].join("\n")}\n`);
+    const fromFile = { ...tinyRunConfig, data: { ...tinyRunConfig.data, train: { source: "file", path: join(scratch, "train-file.jsonl"), limit: 8 } } };
+    const out = join(scratch, "file-run");
+    const result = await runCli(["run", "--config", writeRunConfig(scratch, "file.json", fromFile), "--out", out, "--quiet"], { cwd: rootDirectory });
+    expect(result.stderr).not.toMatch(/tripost:/);
+    expect(result.code).toBe(0);
+    for (const file of ["problems/train.jsonl", "iteration-1/trajectories.jsonl", "iteration-1/rejections.jsonl", "iteration-1/train.jsonl", "iteration-1/ft-rationale/train.jsonl", "iteration-1/lmsi/train.jsonl"]) {
+      expect(readFileSync(join(out, file), "utf8"), file).toBe(readFileSync(join(runDirectory, file), "utf8"));
+    }
+    const rows = (path: string) => (JSON.parse(readFileSync(path, "utf8")) as { rows: unknown }).rows;
+    expect(rows(join(out, "metrics.json"))).toEqual(rows(join(runDirectory, "metrics.json")));
+  });
+
+  it("tripost run checks every line of a training file first: a bad last line is exit 2 naming file, line and field, and nothing is written", async () => {
+    const lines = readFileSync(join(runDirectory, "problems/train.jsonl"), "utf8").split("\n").filter((line) => line !== "");
+    writeFileSync(join(scratch, "bad-train.jsonl"), `${[...lines, JSON.stringify({ id: "late", task: "multistep_arithmetic", question: "1 =" })].join("\n")}\n`);
+    const bad = { ...tinyRunConfig, data: { ...tinyRunConfig.data, train: { source: "file", path: join(scratch, "bad-train.jsonl") } } };
+    const out = join(scratch, "bad-train-run");
+    const result = await runCli(["run", "--config", writeRunConfig(scratch, "bad-train.json", bad), "--out", out, "--quiet"], { cwd: rootDirectory });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`bad-train\\.jsonl:line ${lines.length + 1}: .*answer`));
+    expect(existsSync(out)).toBe(false);
   });
 
   it("tripost run exits 2 on an unknown config key, naming the file, the line and the field, and writes nothing", async () => {

@@ -95,22 +95,6 @@ function cutAtNextQuestion(body: string): string {
   return next < 0 ? body : lines.slice(0, next).join("\n");
 }
 
-/**
- * Parses an LLM's tabular FBK output on `attempt` into a verdict. `text` is what the model wrote
- * after the prompt's final `Earliest error step:` (a completion), or a whole answer that repeats
- * the label (a chat reply). Everything from `[END]` on is ignored, and so is anything but the
- * first line of each label, and so is a made-up next example (from a `Q:` line on) that a model
- * ignoring the stop string runs on into.
- *
- * The official `[ERROR]` (`Left`): no step, a step the attempt does not have (this covers the
- * official "larger than the attempt's lines"), or a missing or empty segment or reason line.
- *
- * @example
- * ```ts
- * const verdict = parseTabularFeedback(' (2)\nError segment: "(7 - -6) = 1"\nError reason: It is 13.', attempt);
- * // Right: 'Step (1) is correct. In step (2) the part "(7 - -6) = 1" is incorrect. This is because it is 13.'
- * ```
- */
 // A model that runs on may start a second table (a new `Earliest error step:` line, real
 // SmolLM2-135M output): the table ends there, so that its lines are never read as this table's.
 function cutAtSecondTable(lines: readonly string[]): string[] {
@@ -124,6 +108,23 @@ function plainLabels(body: string): string {
   return body.replace(/(\*\*|__)(Earliest error step|Error segment|Error reason)(:?)\1(:?)/g, (_, _mark, label: string) => `${label}:`);
 }
 
+/**
+ * Parses an LLM's tabular FBK output on `attempt` into a verdict. `text` is what the model wrote
+ * after the prompt's final `Earliest error step:` (a completion), or a whole answer that repeats
+ * the label (a chat reply). Everything from `[END]` (in any letter case: {@linkcode
+ * endMarkerIndex}) on is ignored, and so is anything but the first line of each label, and so is
+ * a made-up next example (from a `Q:` line on) or a second table (from a second `Earliest error
+ * step:` line on) that a model ignoring the stop string runs on into.
+ *
+ * The official `[ERROR]` (`Left`): no step, a step the attempt does not have (this covers the
+ * official "larger than the attempt's lines"), or a missing or empty segment or reason line.
+ *
+ * @example
+ * ```ts
+ * const verdict = parseTabularFeedback(' (2)\nError segment: "(7 - -6) = 1"\nError reason: It is 13.', attempt);
+ * // Right: 'Step (1) is correct. In step (2) the part "(7 - -6) = 1" is incorrect. This is because it is 13.'
+ * ```
+ */
 export function parseTabularFeedback(text: string, attempt: string): E.Either<ParseError, Verdict> {
   const end = endMarkerIndex(text);
   const body = plainLabels(cutAtNextQuestion(end === undefined ? text : text.slice(0, end)));

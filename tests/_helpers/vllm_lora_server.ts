@@ -15,10 +15,10 @@
  * ```
  */
 import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { serveStudent } from "../../src/models/student/serve.js";
+import { listenLocal, readBody } from "./local_server.js";
 
 /** One recorded call. */
 export type VllmEvent =
@@ -60,16 +60,6 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 /** vLLM's flat error body. */
 function sendError(response: ServerResponse, status: number, message: string): void {
   sendJson(response, status, { object: "error", message, type: status === 404 ? "NotFoundError" : "BadRequestError", param: null, code: status });
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    let text = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (text += chunk));
-    request.on("end", () => resolveBody(text));
-    request.on("error", reject);
-  });
 }
 
 /** Starts the server (and the embedded student behind it). */
@@ -151,26 +141,18 @@ export async function startVllmLoraServer(options: VllmLoraServerOptions): Promi
     return sendJson(response, 404, { detail: "Not Found" });
   }
 
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const { url, close } = await listenLocal((request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) sendError(response, 500, error instanceof Error ? error.message : String(error));
       else response.destroy();
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url,
     events,
     adapters,
     async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      await close();
       await backend.close();
     },
   };

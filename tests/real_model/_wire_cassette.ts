@@ -12,9 +12,8 @@
  * 500 and counted in `misses`.
  */
 import { appendFileSync, readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { canonicalJson } from "../../src/streams/canonical_json.js";
+import { listenLocal, readBody } from "../_helpers/local_server.js";
 
 /** One recorded exchange. */
 export interface WireExchange {
@@ -40,36 +39,6 @@ export interface LocalServer {
    */
   readonly abandoned: readonly string[];
   close(): Promise<void>;
-}
-
-function readBody(incoming: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    incoming.setEncoding("utf8");
-    incoming.on("data", (chunk: string) => (text += chunk));
-    incoming.on("end", () => resolve(text));
-    incoming.on("error", reject);
-  });
-}
-
-async function listen(handler: (incoming: IncomingMessage, outgoing: ServerResponse) => void): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer(handler);
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** The key of a request: its path and the canonical JSON of its body. */
@@ -100,7 +69,7 @@ export async function startRecordingProxy(upstream: string, cassettePath?: strin
   const misses: string[] = [];
   const abandoned: string[] = [];
   let calls = 0;
-  const { port, close } = await listen((incoming, outgoing) => {
+  const { url, close } = await listenLocal((incoming, outgoing) => {
     void (async () => {
       const text = await readBody(incoming);
       const path = (incoming.url ?? "/").replace(/^\/v1\//, "");
@@ -135,7 +104,7 @@ export async function startRecordingProxy(upstream: string, cassettePath?: strin
     })();
   });
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url,
     get calls() {
       return calls;
     },
@@ -161,7 +130,7 @@ export async function startReplayServer(exchanges: readonly WireExchange[]): Pro
   const served = new Map<string, number>();
   const misses: string[] = [];
   let calls = 0;
-  const { port, close } = await listen((incoming, outgoing) => {
+  const { url, close } = await listenLocal((incoming, outgoing) => {
     void (async () => {
       const text = await readBody(incoming);
       calls++;
@@ -198,7 +167,7 @@ export async function startReplayServer(exchanges: readonly WireExchange[]): Pro
     })();
   });
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url,
     get calls() {
       return calls;
     },

@@ -8,12 +8,11 @@
  * not found there, only the final letter changes. Deterministic, so replays reproduce it.
  */
 import * as E from "fp-ts/lib/Either.js";
-import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import type { Problem } from "../../src/codecs/problem.js";
 import { dateUnderstanding } from "../../src/tasks/date_understanding/mod.js";
 import { parseOptions } from "../../src/tasks/multiple_choice/options.js";
 import { formatFor } from "../../src/tasks/trajectory_format.js";
+import { listenLocal, readBody } from "../_helpers/local_server.js";
 import type { LocalServer } from "./_wire_cassette.js";
 
 /** The wrong attempt for a problem (see the module comment). */
@@ -40,12 +39,8 @@ export async function startWrongStudent(problems: readonly Problem[]): Promise<L
   const answers = new Map(problems.map((problem) => [format.right.prompt(problem), wrongAttempt(problem)]));
   const misses: string[] = [];
   let calls = 0;
-  const sockets = new Set<Socket>();
-  const server = createServer((incoming, outgoing) => {
-    let text = "";
-    incoming.setEncoding("utf8");
-    incoming.on("data", (chunk: string) => (text += chunk));
-    incoming.on("end", () => {
+  const { url, close } = await listenLocal((incoming, outgoing) => {
+    void readBody(incoming).then((text) => {
       calls++;
       const prompt = (JSON.parse(text) as { prompt?: unknown }).prompt;
       const answer = typeof prompt === "string" ? answers.get(prompt) : undefined;
@@ -66,14 +61,8 @@ export async function startWrongStudent(problems: readonly Problem[]): Promise<L
       }));
     });
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url,
     get calls() {
       return calls;
     },
@@ -81,10 +70,6 @@ export async function startWrongStudent(problems: readonly Problem[]): Promise<L
       return misses;
     },
     abandoned: [],
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

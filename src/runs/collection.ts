@@ -20,6 +20,7 @@ import type { Expert } from "../stages/expert.js";
 import { parseExampleId } from "../stages/example_id.js";
 import { createRebalancer, type RebalanceStats } from "../stages/rebalance.js";
 import { readLines } from "../streams/_read_lines.js";
+import { parseJsonlLine } from "../streams/read_jsonl.js";
 import type { CollectionJournals } from "./collection_journals.js";
 import { openStagedJsonl, type StagedJsonl, writeLinesAt } from "./files.js";
 import type { CollectionLayout } from "./layout.js";
@@ -179,11 +180,9 @@ async function* readJsonlWithOffsets(path: string): AsyncGenerator<{ example: Tr
     const lineStart = start;
     start += Buffer.byteLength(text, "utf8") + 1;
     if (text.trim() === "") continue;
-    const parsed = E.tryCatch((): unknown => JSON.parse(text), (error) => (error instanceof Error ? error.message : String(error)));
-    if (E.isLeft(parsed)) throw new SyntaxError(`Cannot rebalance as ${path}:${line}: invalid JSON: ${parsed.left}`);
-    const decoded = decodeExample(parsed.right);
-    if (E.isLeft(decoded)) throw new SyntaxError(`Cannot rebalance as ${path}:${line}: ${describeFailure(decoded.left)}`);
-    yield { example: decoded.right, start: lineStart };
+    const decoded = parseJsonlLine(text, line, path, decodeExample);
+    if (E.isLeft(decoded)) throw new SyntaxError(`Cannot rebalance as ${decoded.left.message}`);
+    yield { example: decoded.right.value, start: lineStart };
   }
 }
 

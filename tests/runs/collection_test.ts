@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { throwError } from "rxjs";
@@ -103,5 +103,18 @@ describe("collectToDirectory()", () => {
       }),
     ).rejects.toThrow("refused");
     expect(readdirSync(layout.directory)).toEqual(["journal.jsonl"]);
+  });
+
+  it("rebalanceExamplesFile() names the file and line of an example that does not parse or decode, and writes nothing", async () => {
+    const directory = fresh();
+    mkdirSync(directory, { recursive: true });
+    const examplesPath = join(directory, "examples.jsonl");
+    const trainPath = join(directory, "train.jsonl");
+    writeFileSync(examplesPath, '\n{"id":"p#gold"\n');
+    const named = examplesPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await expect(rebalanceExamplesFile(examplesPath, trainPath)).rejects.toThrow(new RegExp(`^Cannot rebalance as ${named}:2: invalid JSON: Expected ','`));
+    writeFileSync(examplesPath, '{"id":"p#gold","kind":"gold","text":7}\n');
+    await expect(rebalanceExamplesFile(examplesPath, trainPath)).rejects.toThrow(new RegExp(`^Cannot rebalance as ${named}:1: field 'text': expected string`));
+    expect(existsSync(trainPath)).toBe(false);
   });
 });

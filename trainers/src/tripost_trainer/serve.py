@@ -23,12 +23,15 @@ line per request (route, model, status) after it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .train import is_adapter
 
 
 class _Refusal(Exception):
@@ -61,7 +64,7 @@ class Engine:
             raise _Refusal(400, f"The lora adapter name '{name}' is the base model's name.")
         if name in self.adapters and not inplace:
             raise _Refusal(400, f"The lora adapter '{name}' has already been loaded. If you want to load the adapter in place, set 'load_inplace' to True.")
-        if not os.path.isfile(os.path.join(path, "adapter_config.json")):
+        if not is_adapter(path):
             raise _Refusal(400, f"No adapter found for {path}")
         try:
             if name in self.adapters:
@@ -149,10 +152,10 @@ class Engine:
         if not (isinstance(stop, list) and all(isinstance(s, str) and s for s in stop)):
             raise _Refusal(400, "'stop' must be a string or a list of non-empty strings")
         if model == self.served_name:
-            context = self.model.disable_adapter() if self.model is not self.base else _nothing()
+            context = self.model.disable_adapter() if self.model is not self.base else contextlib.nullcontext()
         elif model in self.adapters:
             self.model.set_adapter(model)
-            context = _nothing()
+            context = contextlib.nullcontext()
         else:
             raise _Refusal(404, f"The model `{model}` does not exist.")
         choices, prompt_tokens, completion_tokens = [], 0, 0
@@ -164,14 +167,6 @@ class Engine:
                     prompt_tokens += used
                     completion_tokens += made
         return {"choices": choices, "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens}}
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *args):
-        return False
 
 
 def make_handler(engine: Engine, log):

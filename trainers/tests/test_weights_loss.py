@@ -9,7 +9,7 @@ import torch
 
 from tripost_trainer.data import Row
 from tripost_trainer.tiny import build_model, build_tokenizer
-from tripost_trainer.weights import encode_row, pad_batch, token_weights, weighted_loss, weighted_sum_and_count
+from tripost_trainer.weights import encode_row, pad_batch, process_loss, token_weights, weighted_loss, weighted_sum_and_count
 
 
 def row(text: str, weight_from: int, weight: float, before: float = 1.0) -> Row:
@@ -156,5 +156,5 @@ def test_the_loss_is_split_exactly_over_processes(model, tokenizer):
     shares = [sum_count(items[:2]), sum_count(items[2:])]
     global_count = sum(count for _, count in shares)
     processes = len(shares)
-    averaged = sum(total / global_count * processes for total, _ in shares) / processes
+    averaged = sum(process_loss(total, global_count, processes) for total, _ in shares) / processes
     assert float(averaged) == pytest.approx(float(whole[0] / whole[1]), rel=1e-5)

@@ -165,7 +165,7 @@ def train(options: Options, rows: list[Row], log=print) -> dict:
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
-    from .weights import encode_row, pad_batch, weighted_sum_and_count
+    from .weights import encode_row, pad_batch, process_loss, weighted_sum_and_count
 
     started = time.time()
     accelerator = Accelerator()
@@ -236,7 +236,7 @@ def train(options: Options, rows: list[Row], log=print) -> dict:
                 global_total = accelerator.reduce(total.detach().clone(), reduction="sum")
             else:
                 global_count, global_total = count, total.detach()
-            loss = total / global_count.clamp(min=1) * world
+            loss = process_loss(total, global_count, world)
             accelerator.backward(loss)
             if options.max_grad_norm > 0:
                 accelerator.clip_grad_norm_(parameters, options.max_grad_norm)

@@ -99,3 +99,8 @@ def weighted_loss(logits: torch.Tensor, input_ids: torch.Tensor, weights: torch.
     """TriPosT's loss of one batch in one process: Σ w·CE / N."""
     total, count = weighted_sum_and_count(logits, input_ids, weights)
     return total / count.clamp(min=1)
+
+
+def process_loss(total: torch.Tensor, global_count: torch.Tensor, processes: int) -> torch.Tensor:
+    """One process's share of the loss of a global batch: Σ_local / N_global × P (DDP averages the P gradients)."""
+    return total / global_count.clamp(min=1) * processes

@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { DigestTable, hexDigest64 } from "../util/digest_table.js";
+import { digest64, DigestTable } from "../util/digest_table.js";
 
 /**
  * Serialises `value` as canonical JSON: object keys sorted by UTF-16 code unit order, no
@@ -125,7 +125,7 @@ export function createRequestKeyer(): (request: unknown, sample?: number) => Key
   const occurrences = new DigestTable();
   return (request, sample) => {
     if (sample !== undefined) return { key: requestKey(request, sample), sample };
-    const hash = hexDigest64(sha256Hex(canonicalJson(request)));
+    const hash = digest64(canonicalJson(request));
     const occurrence = occurrences.get(hash) ?? 0;
     occurrences.set(hash, occurrence + 1);
     return { key: requestKey(request, occurrence), sample: occurrence };

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { firstValueFrom, from, toArray } from "rxjs";
-import { decodeWith, describeFailure } from "../../src/codecs/decode.js";
+import { decodeWith } from "../../src/codecs/decode.js";
 import { Prediction } from "../../src/codecs/prediction.js";
 import { Problem } from "../../src/codecs/problem.js";
 import { Rejection } from "../../src/codecs/rejection.js";
@@ -21,6 +21,7 @@ import { createHttpModel } from "../../src/models/http_model.js";
 import { evaluate, evaluationMetrics } from "../../src/stages/evaluate.js";
 import { formatFor } from "../../src/tasks/trajectory_format.js";
 import { getTask } from "../../src/tasks/registry.js";
+import { parseJsonlLine } from "../../src/streams/read_jsonl.js";
 import { runCli } from "../_helpers/cli_io.js";
 import { REAL_MODEL_NAME, type Scenario } from "./_scenarios.js";
 import { startWrongStudent } from "./_wrong_student.js";
@@ -36,10 +37,11 @@ export function readJsonl<C extends t.Any>(path: string, codec: C): t.TypeOf<C>[
   const decode = decodeWith(codec);
   const text = readFileSync(path, "utf8");
   if (text !== "" && !text.endsWith("\n")) throw new Error(`${path} does not end with a newline`);
-  return text.split("\n").filter((line) => line !== "").map((line, index) => {
-    const decoded = decode(JSON.parse(line) as unknown);
-    if (E.isLeft(decoded)) throw new Error(`${path}:${index + 1}: ${describeFailure(decoded.left)}`);
-    return decoded.right;
+  return text.split("\n").flatMap((line, index) => {
+    if (line === "") return [];
+    const parsed = parseJsonlLine(line, index + 1, path, decode);
+    if (E.isLeft(parsed)) throw new Error(parsed.left.message);
+    return [parsed.right.value];
   });
 }
 

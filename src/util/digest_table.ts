@@ -161,10 +161,4 @@ export class NumberList {
     if (index < 0 || index >= this.#length) throw new RangeError(`Cannot read the list as the index is out of range: current value is ${index}`);
     return this.#values[index] as number;
   }
-
-  /** Removes every number. */
-  clear(): void {
-    this.#values = new Float64Array(64);
-    this.#length = 0;
-  }
 }

@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { decodeWith } from "../codecs/decode.js";
 import type { BaselineName } from "../codecs/config.js";
 import type { Metrics } from "../codecs/metrics.js";
-import { Prediction } from "../codecs/prediction.js";
 import type { TrainingExample } from "../codecs/training_example.js";
 import type { Model } from "../models/model.js";
 
@@ -103,6 +101,3 @@ export function maskFirstAttempts(examples: readonly TrainingExample[], mask: bo
   if (!mask) return [...examples];
   return examples.map((example) => (MASKED_KINDS.has(example.kind) ? { ...example, weightBefore: 0 } : example));
 }
-
-/** Decodes predictions written by an earlier run. */
-export const decodePrediction = decodeWith(Prediction);

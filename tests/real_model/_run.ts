@@ -6,7 +6,6 @@ import * as E from "fp-ts/lib/Either.js";
 import type * as t from "io-ts";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { firstValueFrom, from, toArray } from "rxjs";
 import { decodeWith } from "../../src/codecs/decode.js";
 import { Prediction } from "../../src/codecs/prediction.js";
@@ -14,7 +13,6 @@ import { Problem } from "../../src/codecs/problem.js";
 import { Rejection } from "../../src/codecs/rejection.js";
 import { TrainingExample } from "../../src/codecs/training_example.js";
 import { Trajectory } from "../../src/codecs/trajectory.js";
-import type { CliIo } from "../../src/cli/_command.js";
 import { readProblems } from "../../src/cli/_input.js";
 import { isFatal } from "../../src/models/errors.js";
 import { createHttpModel } from "../../src/models/http_model.js";
@@ -22,15 +20,9 @@ import { evaluate, evaluationMetrics } from "../../src/stages/evaluate.js";
 import { formatFor } from "../../src/tasks/trajectory_format.js";
 import { getTask } from "../../src/tasks/registry.js";
 import { parseJsonlLine } from "../../src/streams/read_jsonl.js";
-import { runCli } from "../_helpers/cli_io.js";
+import { runCli, silentIo } from "../_helpers/cli_io.js";
 import { REAL_MODEL_NAME, type Scenario } from "./_scenarios.js";
 import { startWrongStudent } from "./_wrong_student.js";
-
-function silentIo(): CliIo {
-  const stdin = new PassThrough();
-  stdin.end("");
-  return { stdin, stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: process.cwd(), isTty: false };
-}
 
 /** The lines of a JSONL file decoded with `codec`; throws naming the file and line of a bad one. */
 export function readJsonl<C extends t.Any>(path: string, codec: C): t.TypeOf<C>[] {

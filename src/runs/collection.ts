@@ -10,7 +10,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { lastValueFrom } from "rxjs";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { TrainingExample } from "../codecs/training_example.js";
 import { decodeWith, describeFailure } from "../codecs/decode.js";
 import type { Model } from "../models/model.js";
@@ -184,9 +184,4 @@ async function* readJsonlWithOffsets(path: string): AsyncGenerator<{ example: Tr
     if (E.isLeft(decoded)) throw new SyntaxError(`Cannot rebalance as ${decoded.left.message}`);
     yield { example: decoded.right.value, start: lineStart };
   }
-}
-
-/** Removes the staged files a killed collection may have left in `layout` (`*.partial`). */
-export function removePartials(layout: CollectionLayout): void {
-  for (const path of [layout.examples, layout.train, layout.trajectories, layout.rejections]) rmSync(`${path}.partial`, { force: true });
 }

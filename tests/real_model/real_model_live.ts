@@ -23,7 +23,7 @@
  * Not part of `npm test` (the file name does not end in `_test.ts`): run it with
  * `npm run test:real-model`.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -32,6 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Problem } from "../../src/codecs/problem.js";
 import { readProblems } from "../../src/cli/_input.js";
 import { runCli, silentIo } from "../_helpers/cli_io.js";
+import { startTrainerServer } from "../_helpers/trainer_server.js";
 import { checkOutputs, readInputProblems, runScenario, type Outcome } from "./_run.js";
 import { outputFiles, type Scenario, SCENARIOS } from "./_scenarios.js";
 import { loadWireCassette, startRecordingProxy } from "./_wire_cassette.js";
@@ -100,34 +101,6 @@ function usageOf(response: string): { prompt: number; completion: number } {
 /** The lines of a JSONL file, parsed. */
 function readInputLines(path: string): unknown[] {
   return readFileSync(path, "utf8").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as unknown);
-}
-
-/** Starts the trainer's OpenAI-compatible test server on a free port; resolves when it listens. */
-async function startTrainerServer(python: string, model: string, name: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const child = spawn(python, ["-m", "tripost_trainer.serve", "--model", model, "--served-model-name", name, "--port", "0"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+\/v1)/.exec(stdout);
-      if (match?.[1] !== undefined) resolveUrl(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`the trainer's server exited with ${code}: ${stderr.slice(-2000)}`)));
-  });
-  return {
-    url,
-    close: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.on("exit", () => done());
-        child.kill();
-      }),
-  };
 }
 
 describe.sequential("the real model (SmolLM2-135M-Instruct on llama-cpp-python's server)", () => {
@@ -281,7 +254,7 @@ describe.sequential("the real model (SmolLM2-135M-Instruct on llama-cpp-python's
     const rows = readInputLines(join(dir, "spans.jsonl"));
     expect(rows.length).toBeGreaterThan(0);
 
-    const server = await startTrainerServer(trainerPython, hf, "smollm2");
+    const server = await startTrainerServer({ python: trainerPython, model: hf, servedName: "smollm2", cwd: root });
     try {
       const evalArgs = (model: string, out: string) => [
         "eval", "--task", "multistep_arithmetic", "--student", server.url, "--student-model", model, "--format", "compact",

@@ -13,7 +13,7 @@
  * It needs `trainers/.venv` (`npm run python:env`, which `npm test` runs first). Set
  * TRIPOST_KEEP_SCRATCH=1 to keep its temporary directory (the run, the models) for a look.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ import { formatFor } from "../../src/tasks/trajectory_format.js";
 import { type ChildResult, ensureBuilt, rootDirectory, startChild } from "../_helpers/child_run.js";
 import { type CliResult, runCli } from "../_helpers/cli_io.js";
 import { writeRunConfig } from "../_helpers/run_config.js";
+import { startTrainerServer, type TrainerServer } from "../_helpers/trainer_server.js";
 
 const python = join(rootDirectory, "trainers/.venv/bin/python");
 const LORA_NAME = "tripost-student";
@@ -48,7 +49,7 @@ interface TrainerSummary {
 let scratch: string;
 let runDirectory: string;
 let configPath: string;
-let server: ChildProcessWithoutNullStreams;
+let server: TrainerServer | undefined;
 let serverLines: string[] = [];
 /** The run killed after iteration 1's trainer, and the server's lines up to its kill. */
 let killed: ChildResult;
@@ -72,30 +73,6 @@ function runPython(args: readonly string[]): Promise<string> {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolveRun(output) : reject(new Error(`python -m ${args.join(" ")} exited ${code}:\n${output}`))));
-  });
-}
-
-/** Starts the server on a free port; resolves to its base URL once it listens. */
-function startServer(modelDirectory: string): Promise<string> {
-  server = spawn(python, ["-m", "tripost_trainer.serve", "--model", modelDirectory, "--served-model-name", SERVED_NAME, "--port", "0"], {
-    cwd: rootDirectory,
-    env: { ...process.env, OMP_NUM_THREADS: "1" },
-  });
-  let errors = "";
-  server.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
-  return new Promise((resolveUrl, reject) => {
-    let pending = "";
-    server.stdout.on("data", (chunk: Buffer) => {
-      pending += chunk.toString();
-      const complete = pending.split("\n");
-      pending = complete.pop() ?? "";
-      for (const line of complete) {
-        serverLines.push(line);
-        const listening = /^tripost_trainer\.serve: listening on (\S+)$/.exec(line);
-        if (listening?.[1] !== undefined) resolveUrl(listening[1]);
-      }
-    });
-    server.on("close", (code) => reject(new Error(`the server exited ${code} before it listened:\n${errors}`)));
   });
 }
 
@@ -160,7 +137,9 @@ beforeAll(async () => {
   const m0 = join(scratch, "tiny-m0");
   await runPython(["tripost_trainer.tiny", "--out", untrained, "--texts", pretrainPath, "--hidden", "64", "--layers", "2", "--seed", "0"]);
   await runPython(["tripost_trainer", "--data", pretrainPath, "--base", untrained, "--out", m0, "--epochs", "60", "--lr", "3e-3", "--batch-size", "4", "--seed", "0"]);
-  const url = await startServer(m0);
+  server = await startTrainerServer({ python, model: m0, servedName: SERVED_NAME, cwd: rootDirectory, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  serverLines = server.lines;
+  const { url } = server;
 
   const config = {
     task: "multistep_arithmetic",
@@ -205,11 +184,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (server !== undefined && server.exitCode === null) {
-    const closed = new Promise((resolveClose) => server.once("close", resolveClose));
-    server.kill("SIGTERM");
-    await closed;
-  }
+  await server?.close();
   if (scratch !== undefined && process.env["TRIPOST_KEEP_SCRATCH"] === undefined) rmSync(scratch, { recursive: true, force: true });
 });
 

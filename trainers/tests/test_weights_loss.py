@@ -57,7 +57,6 @@ def test_a_tokenizer_without_bos_leaves_the_first_character_untrained():
 
 @pytest.fixture(scope="module")
 def model(tokenizer):
-    torch.manual_seed(0)
     return build_model(tokenizer, hidden=32, layers=2, seed=1).eval()
 
 

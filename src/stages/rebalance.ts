@@ -68,6 +68,17 @@ function checkRatio(ratio: number): void {
   }
 }
 
+/** How many non-improvement examples a pass keeps: `min(ceil(#improvement / r), #others)`, all when r ≤ 0. */
+function sampleSize(improvement: number, others: number, ratio: number): number {
+  return ratio <= 0 ? others : Math.min(Math.ceil(improvement / ratio), others);
+}
+
+/** The self-improvement proportion p of a set's counts (0 when empty). */
+function proportion(kinds: Pick<RebalanceStats, "improvement" | "terminal" | "correct" | "gold">): number {
+  const total = kinds.improvement + kinds.terminal + kinds.correct + kinds.gold;
+  return total === 0 ? 0 : kinds.improvement / total;
+}
+
 function statsOf(
   examples: readonly TrainingExample[],
   extra: Pick<RebalanceStats, "nonImprovementAvailable" | "goldAvailable" | "duplicatesRemoved">,
@@ -77,8 +88,7 @@ function statsOf(
   const terminal = count("terminal");
   const correct = count("correct");
   const gold = count("gold");
-  const total = improvement + terminal + correct + gold;
-  return { improvement, terminal, correct, gold, ...extra, p: total === 0 ? 0 : improvement / total };
+  return { improvement, terminal, correct, gold, ...extra, p: proportion({ improvement, terminal, correct, gold }) };
 }
 
 /** The examples whose text is new (not in `seen`, not earlier in `examples`), and how many were not. */
@@ -116,9 +126,7 @@ export function rebalanceExamples(examples: readonly TrainingExample[], options:
   const { kept, removed } = withoutDuplicates(examples, seenTexts);
   const improvement = kept.filter((example) => example.kind === "improvement");
   const others = kept.filter((example) => example.kind !== "improvement");
-  const count = improveDataRatio <= 0
-    ? others.length
-    : Math.min(Math.ceil(improvement.length / improveDataRatio), others.length);
+  const count = sampleSize(improvement.length, others.length, improveDataRatio);
   const chosen = new Set(createPrng(seed).fork("rebalance").sample(others, count));
   const result = [...improvement, ...others.filter((example) => chosen.has(example))];
   const texts = new Set(seenTexts);
@@ -335,7 +343,7 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
       (example.kind === "improvement" ? improvement : others).push(ref, digest, KIND_CODES.indexOf(example.kind));
     },
     endPass() {
-      const count = improveDataRatio <= 0 ? others.length : Math.min(Math.ceil(improvement.length / improveDataRatio), others.length);
+      const count = sampleSize(improvement.length, others.length, improveDataRatio);
       const positions = Array.from({ length: others.length }, (_unused, index) => index);
       const sampled = createPrng(rebalanceSeed(seed, iteration, pass)).fork("rebalance").sample(positions, count).sort((a, b) => a - b);
       const kinds = { improvement: improvement.length, terminal: 0, correct: 0, gold: 0 };
@@ -344,13 +352,12 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
         choose(others, position);
         kinds[KIND_CODES[others.kinds.at(position)]!] += 1;
       }
-      const total = kinds.improvement + kinds.terminal + kinds.correct + kinds.gold;
       const stats: RebalanceStats = {
         ...kinds,
         nonImprovementAvailable: others.length,
         goldAvailable: 0,
         duplicatesRemoved: duplicates,
-        p: total === 0 ? 0 : kinds.improvement / total,
+        p: proportion(kinds),
       };
       passStats.push(stats);
       pass += 1;
@@ -389,7 +396,6 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
       for (const position of sampled) refs.push(gold.refs.at(position));
       counts.gold += sampled.length;
       const order = prng.fork("shuffle").shuffle(refs);
-      const total = counts.improvement + counts.terminal + counts.correct + counts.gold;
       const sum = (field: "nonImprovementAvailable" | "duplicatesRemoved") => passStats.reduce((all, stats) => all + stats[field], 0);
       return {
         order,
@@ -398,7 +404,7 @@ export function createRebalancer(options: RebalancerOptions = {}): Rebalancer {
           nonImprovementAvailable: sum("nonImprovementAvailable"),
           goldAvailable: gold.length,
           duplicatesRemoved: sum("duplicatesRemoved") + goldDuplicates,
-          p: total === 0 ? 0 : counts.improvement / total,
+          p: proportion(counts),
         },
       };
     },

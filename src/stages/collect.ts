@@ -157,7 +157,8 @@ function count(into: Record<string, number>, key: string): void {
 /**
  * The problems of a collection: an array, or a function that returns a fresh (async) iterable
  * each time it is called — one read per pass, then one for the gold examples — such as
- * `() => problemsOf(readJsonl(path, Problem))`, so that a file is streamed, never held.
+ * an async generator over the decoded lines of a problems file (`readJsonl(path, Problem)`,
+ * each line's `value`), so that a file is streamed, never held.
  */
 export type ProblemSource = readonly Problem[] | (() => Iterable<Problem> | AsyncIterable<Problem>);
 

@@ -57,13 +57,17 @@ export const ChatRequestBody = t.intersection(
   ],
   "ChatRequestBody",
 );
+export type ChatRequestBody = t.TypeOf<typeof ChatRequestBody>;
 
-const COMMON_FIELDS = ["model", "temperature", "top_p", "n", "max_tokens", "seed", "stop", "stream", "stream_options", "user"];
+// The fields a codec reads, so that a field added to a codec is implemented at once.
+function fieldsOf(codec: { readonly types: readonly { readonly props: t.Props }[] }): string[] {
+  return codec.types.flatMap((part) => Object.keys(part.props));
+}
 
-/** The fields `serveStudent` implements, per route. */
-export const IMPLEMENTED_FIELDS: Readonly<Record<"completion" | "chat", ReadonlySet<string>>> = {
-  completion: new Set([...COMMON_FIELDS, "prompt", "logprobs", "echo"]),
-  chat: new Set([...COMMON_FIELDS, "messages", "max_completion_tokens", "logprobs", "top_logprobs", "continue_final_message", "add_generation_prompt"]),
+/** The fields `serveStudent` implements, per route: those its codec reads, and `user` (ignored). */
+const IMPLEMENTED_FIELDS: Readonly<Record<"completion" | "chat", ReadonlySet<string>>> = {
+  completion: new Set([...fieldsOf(CompletionRequestBody), "user"]),
+  chat: new Set([...fieldsOf(ChatRequestBody), "user"]),
 };
 
 function isOff(name: string, value: unknown, body: Readonly<Record<string, unknown>>): boolean {
@@ -113,4 +117,3 @@ export function unsupportedParameter(kind: "completion" | "chat", body: Readonly
   const implemented = IMPLEMENTED_FIELDS[kind];
   return Object.keys(body).find((name) => !implemented.has(name) && !isOff(name, body[name], body));
 }
-export type ChatRequestBody = t.TypeOf<typeof ChatRequestBody>;

@@ -39,20 +39,20 @@ export function scoreTokens(
     const logits = forward(student.params, student.config, tf.tensor2d([ids], [1, ids.length], "int32"));
     return tf.logSoftmax(logits.reshape([ids.length, vocab])).dataSync() as Float32Array;
   });
-  const text = (id: number) => student.tokenizer.decode([id]);
+  // Each token's text, decoded once; the special tokens (empty text) are never alternatives.
+  const texts = Array.from({ length: vocab }, (_, id) => student.tokenizer.decode([id]));
+  const candidates = texts.flatMap((token, id) => token === "" ? [] : [id]);
   const scored: TokenLogprob[] = [];
   for (let position = 1; position < ids.length; position++) {
     const row = values.subarray((position - 1) * vocab, position * vocab);
     const id = ids[position] as number;
-    let best: { token: string; logprob: number }[] = [];
-    if (top > 0) {
-      best = Array.from(row, (logprob, candidate) => ({ candidate, logprob }))
-        .filter(({ candidate }) => student.tokenizer.decode([candidate]) !== "")
+    const best = top === 0
+      ? []
+      : candidates
+        .map((candidate) => ({ token: texts[candidate] as string, logprob: row[candidate] as number }))
         .sort((left, right) => right.logprob - left.logprob)
-        .slice(0, top)
-        .map(({ candidate, logprob }) => ({ token: text(candidate), logprob }));
-    }
-    scored.push({ token: text(id), logprob: row[id] as number, top: best });
+        .slice(0, top);
+    scored.push({ token: texts[id] ?? "", logprob: row[id] as number, top: best });
   }
   return { prompt: scored.slice(0, promptIds.length), completion: scored.slice(promptIds.length) };
 }

@@ -20,6 +20,9 @@ import { type LineReader, openLineReader } from "./_line_reader.js";
 /** The file name of a run's journal inside its run directory: `DIR/journal.jsonl`. */
 export const JOURNAL_FILE_NAME = "journal.jsonl";
 
+/** A key as `requestKey` writes it: a SHA-256 in 64 lowercase hex digits. */
+const REQUEST_KEY = /^[0-9a-f]{64}$/;
+
 /** Options for {@linkcode openJournal}. */
 export interface JournalOptions {
   /**
@@ -100,7 +103,9 @@ export function openJournal<A extends { readonly key: string }, O>(
   // Where each key's first entry starts in the file, by a 64-bit digest of the key: entries are
   // read back on demand (and their key checked), so memory holds some 40 bytes per entry.
   const offsets = new DigestTable();
-  const digestOf = (key: string): Digest64 => (/^[0-9a-f]{16}/i.test(key) ? hexDigest64(key) : digest64(key));
+  // A request key (64 hex digits, `requestKey`) is its own digest; any other key is hashed (a
+  // key that only starts with hex digits too: keys sharing such a prefix must not share a digest).
+  const digestOf = (key: string): Digest64 => (REQUEST_KEY.test(key) ? hexDigest64(key) : digest64(key));
   let fileBytes = 0;
   let loaded = 0;
   let trimmedBytes = 0;

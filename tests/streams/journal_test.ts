@@ -103,6 +103,22 @@ describe("openJournal()", () => {
 
 describe("openJournal() reads entries back from the file", () => {
   const Text = t.type({ key: t.string, text: t.string });
+  it("openJournal() keeps apart keys that share a leading run of hex digits, before and after a resume", () => {
+    const path = freshPath();
+    const keys = ["0123456789abcdef-a", "0123456789abcdef-b", "0123456789ABCDEF", "0123456789abcdef".repeat(4)];
+    const journal = openJournal(path, Text);
+    keys.forEach((key, index) => journal.append({ key, text: String(index) }));
+    keys.forEach((key, index) => expect(journal.get(key)).toEqual({ key, text: String(index) }));
+    journal.close();
+    const resumed = openJournal(path, Text, { resume: true });
+    try {
+      expect(resumed.size).toBe(keys.length);
+      keys.forEach((key, index) => expect(resumed.get(key)).toEqual({ key, text: String(index) }));
+    } finally {
+      resumed.close();
+    }
+  });
+
   test.prop([fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 6000 })), { maxLength: 30 })])(
     "openJournal() serves the first entry of each key, whatever their sizes, before and after a resume",
     (pairs) => {

@@ -25,7 +25,7 @@ import { wordSorting } from "../../tasks/word_sorting/mod.js";
 import { createPrng } from "../../util/prng.js";
 import { createCheckpoint, saveCheckpoint, type StudentCheckpoint } from "./checkpoint.js";
 import { createParams, disposeParams } from "./model.js";
-import { copyExercise, pretrainingCorpus } from "./pretraining_corpus.js";
+import { copyExercise, DEFAULT_COPY_SHARE, DEFAULT_PACK_SHARE, pretrainingCorpus } from "./pretraining_corpus.js";
 import { createSampler } from "./sampler.js";
 import { initTfjs } from "./tfjs.js";
 import { createTokenizer } from "./tokenizer.js";
@@ -175,8 +175,8 @@ async function main(): Promise<void> {
   const context = numberFlag("context", isWs ? 1024 : 384);
   const positions = flag("positions", "alibi");
   if (positions !== "alibi" && positions !== "learned") throw new RangeError(`Cannot pretrain as '--positions' must be alibi or learned: current value is ${positions}`);
-  const packShare = numberFlag("pack", 0.2);
-  const copyShare = numberFlag("copy", 0.5);
+  const packShare = numberFlag("pack", DEFAULT_PACK_SHARE);
+  const copyShare = numberFlag("copy", DEFAULT_COPY_SHARE);
   const maxLength = numberFlag("max-length", isWs ? 480 : 240);
 
   // Held out by seed: training problems come from seed `seed`, evaluation from seed `seed + 1000`;

@@ -30,6 +30,10 @@ import { createPrng } from "../../util/prng.js";
 /** The printable ASCII characters (the default tokenizer's characters but the newline). */
 export const PRINTABLE = Array.from({ length: 95 }, (_, index) => String.fromCharCode(32 + index)).join("");
 
+/** The default shares of {@linkcode pretrainingCorpus} (also `student:pretrain`'s `--pack` and `--copy`). */
+export const DEFAULT_PACK_SHARE = 0.2;
+export const DEFAULT_COPY_SHARE = 0.5;
+
 /** Options for {@linkcode pretrainingCorpus}. */
 export interface PretrainingCorpusOptions {
   /** Share of windows that pack two or three gold texts. @default {0.2} */
@@ -77,7 +81,7 @@ export function copyExercise(random: ReturnType<typeof createPrng>, alphabet: st
  * exercise (module doc).
  */
 export function pretrainingCorpus(goldTexts: readonly string[], options: PretrainingCorpusOptions): { texts: TrainingText[]; stats: CorpusStats } {
-  const { packShare = 0.2, copyShare = 0.5, maxCopy = 48, maxLength, taskAlphabet, seed = 0 } = options;
+  const { packShare = DEFAULT_PACK_SHARE, copyShare = DEFAULT_COPY_SHARE, maxCopy = 48, maxLength, taskAlphabet, seed = 0 } = options;
   checkShare("packShare", packShare);
   checkShare("copyShare", copyShare);
   if (taskAlphabet.length === 0) throw new RangeError("Cannot build the pretraining corpus as 'taskAlphabet' must not be empty: current value is ''");

@@ -70,18 +70,6 @@ export async function probeEndpoint(options: ProbeOptions): Promise<void> {
 }
 
 /**
- * Checks that every input file exists and is a file.
- *
- * @throws {InputError} naming the first missing file (exit 2)
- */
-export function checkInputFiles(paths: readonly { readonly shown: string; readonly path: string }[]): void {
-  for (const { shown, path } of paths) {
-    if (!existsSync(path)) throw new InputError({ file: shown }, "no such file");
-    if (statSync(path).isDirectory()) throw new InputError({ file: shown }, "is a directory, not a file");
-  }
-}
-
-/**
  * Checks that a trainer's program (`trainer.command[0]`) can be started: a path (relative to
  * the trainer's working directory) must be an executable file; a bare name must be found on
  * `PATH`. A program given as a placeholder (`{…}`) is not checked.

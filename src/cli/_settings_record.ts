@@ -5,22 +5,12 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { CliIo } from "./_command.js";
-import { resolveShipped } from "./_paths.js";
 import { runVersions } from "./_run_record.js";
 
 /** An input file as recorded: the path as given and the SHA-256 of its bytes. */
 export interface InputRecord {
   readonly path: string;
   readonly sha256: string;
-}
-
-/** The record of the input file `path` (relative to the working directory, or a shipped fixture). */
-export function inputRecord(io: CliIo, path: string): InputRecord {
-  const bytes = readFileSync(resolveShipped(io.cwd, path));
-  return { path, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** The settings record: the given fields, then the versions. */

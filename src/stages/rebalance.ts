@@ -4,6 +4,11 @@
  * examples (as many as non-improvement ones were sampled) and shuffle. Every random choice comes
  * from a seeded PRNG, so the result is a pure function of (examples, seed).
  *
+ * Two forms choose the same sets: {@linkcode createRebalancer}, which holds a digest per example
+ * and is what collections, runs and merges use, and the in-memory {@linkcode rebalanceExamples},
+ * {@linkcode addGold} and {@linkcode rebalance} over arrays of examples (for small sets, and the
+ * reference the rebalancer is tested against).
+ *
  * @module
  */
 import { map, type OperatorFunction, toArray } from "rxjs";
@@ -179,8 +184,9 @@ export interface RebalanceStageOptions extends RebalanceOptions {
 }
 
 /**
- * The rebalance stage, the pipeline's one barrier: collects a pass's examples (single ones or
- * the arrays `split` emits), rebalances them, adds gold and shuffles; emits one
+ * The in-memory rebalance of one pass as an operator (a collection uses
+ * {@linkcode createRebalancer} instead, which does not hold the examples): collects a pass's
+ * examples (single ones or the arrays `split` emits), rebalances them, adds gold and shuffles; emits one
  * {@linkcode RebalanceResult} when the input completes. Its `stats` are the counts of the final
  * set, with the duplicates removed in both steps.
  *

@@ -167,12 +167,14 @@ export const collectCommand: Command = {
     const resume = resumeCommandLine("collect", args.flags);
     setPartialOutput({ path: out, resume });
     const progress = createProgress(io, "collect", { quiet: booleanFlag(args.flags, "quiet"), retries: () => retries.count });
+    // The settings with the versions (package.json files read once), for settings.json and stats.json.
+    const recorded = settingsRecord(settings);
     try {
       // The settings the collection starts with, recorded (atomically) before its first model
       // call, so a collection stopped before its stats.json is resumed only as it was started. A
       // resumed collection keeps the record it started with (its --max-failures may be raised since).
       const settingsPath = join(out, COLLECT_SETTINGS_FILE);
-      if (!existsSync(settingsPath)) await writeOutput(io, settingsPath, `${JSON.stringify(settingsRecord(settings), null, 2)}\n`);
+      if (!existsSync(settingsPath)) await writeOutput(io, settingsPath, `${JSON.stringify(recorded, null, 2)}\n`);
       const result = await collectToDirectory(collectionLayout(out), failures.wrap(student.model, student.label), expert, problems, journals, {
         task,
         format: format.right,
@@ -198,7 +200,7 @@ export const collectCommand: Command = {
         ...(shard === undefined ? {} : { shard: { ...shard.right, positions } }),
         ...result.stats,
         usage: usageReport(usage.served),
-        settings: settingsRecord(settings),
+        settings: recorded,
       };
       await writeOutput(io, join(out, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
       progress.end(

@@ -27,7 +27,7 @@ export interface InputLine {
 }
 
 /** Reads all of a stream as text. */
-export async function readAll(stream: Readable): Promise<string> {
+async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");

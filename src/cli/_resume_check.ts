@@ -58,7 +58,7 @@ export function firstDifference(recorded: unknown, given: unknown, path = ""): D
  * @throws {UsageError} when the directory holds no run
  * @throws {InputError} when its config.json is not a config
  */
-export function readRecordedConfig(outDir: string): { readonly raw: RunConfig; readonly resolved: ResolvedRunConfig } {
+function readRecordedConfig(outDir: string): { readonly raw: RunConfig; readonly resolved: ResolvedRunConfig } {
   const path = join(outDir, "config.json");
   if (!existsSync(path)) throw new UsageError(`Cannot resume in '${outDir}' as it holds no run (no config.json)`);
   let value: unknown;

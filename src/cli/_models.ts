@@ -13,6 +13,12 @@ import { type FlagSpecs, type FlagValues, numberFlag, stringFlag } from "./_args
 import type { CliIo } from "./_command.js";
 import { resolveShipped } from "./_paths.js";
 
+/** An HTTP endpoint as messages and records show it: origin and path, never credentials or a query. */
+export function endpointLabel(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}
+
 /** How to reach an HTTP endpoint. */
 export interface EndpointSettings {
   /** The served model name (`--student-model`, `--expert-model`). */
@@ -98,7 +104,7 @@ export function resolveModel(io: CliIo, spec: string, settings: EndpointSettings
       ...(settings.onRetry === undefined ? {} : { retry: { onRetry: settings.onRetry } }),
       limiter,
     });
-    return { model, kind: "http", label: `${url.origin}${url.pathname}`, close: () => model.close() };
+    return { model, kind: "http", label: endpointLabel(spec), close: () => model.close() };
   }
   throw new UsageError(
     `Cannot use the model '${spec}': name embedded:PATH, an http(s)://…/v1 URL, or (for experts) scripted`,

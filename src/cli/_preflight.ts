@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { InputError, RunError } from "../errors.js";
 import { describeCheckpointError, loadCheckpoint } from "../models/student/checkpoint.js";
+import { endpointLabel } from "./_models.js";
 
 /**
  * Checks that `directory` holds a checkpoint that loads (config, tokenizer, manifest, weights).
@@ -51,8 +52,7 @@ export interface ProbeOptions {
  */
 export async function probeEndpoint(options: ProbeOptions): Promise<void> {
   const base = options.baseUrl.replace(/\/+$/, "");
-  const url = new URL(base);
-  const shown = `${url.origin}${url.pathname}`;
+  const shown = endpointLabel(base);
   let status: number;
   try {
     const response = await fetch(`${base}/models`, {

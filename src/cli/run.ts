@@ -28,7 +28,7 @@ import type { CliIo, Command } from "./_command.js";
 import { checkConfig } from "./_config.js";
 import { runVersions, timingRecorder, VERSIONS_FILE_NAME } from "./_run_record.js";
 import { resolveExpert } from "./_experts.js";
-import { apiKeyFrom, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
+import { apiKeyFrom, endpointLabel, endpointSettingsFromConfig, isHttpSpec, resolveModel } from "./_models.js";
 import { readProblems, scanProblems } from "./_input.js";
 import { writeOutput } from "./_output.js";
 import { createProgress, type Progress } from "./_progress.js";
@@ -38,12 +38,6 @@ import { embeddedPath } from "./train.js";
 import { createFailureCounter, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { redactSecrets } from "./_secrets.js";
 import { guardRunDirectory, preflightRun, replaceEarlierRun, resumeCommand, runSetup } from "./_run_guard.js";
-
-/** An HTTP student's endpoint without credentials (what messages show). */
-function studentLabel(spec: string): string {
-  const url = new URL(spec);
-  return `${url.origin}${url.pathname}`;
-}
 
 async function problemsOf(io: CliIo, task: Task, source: ResolvedDataSource): Promise<Problem[]> {
   if (source.source === "file") {
@@ -190,7 +184,7 @@ export const runCommand: Command = {
               const model = createStudentModel(checkpoint, { seed: config.seed });
               return { model, close: () => model.close() };
             })();
-            return { ...opened, model: failures.wrap(opened.model, httpStudent ? studentLabel(config.student.spec) : config.student.spec) };
+            return { ...opened, model: failures.wrap(opened.model, httpStudent ? endpointLabel(config.student.spec) : config.student.spec) };
           },
           ...(config.trainer === undefined ? {} : { trainExternally: externalTrainerStep(io, config, outDir, quiet) }),
         },

@@ -21,7 +21,7 @@ import { writeOutput } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
 import { createProgress } from "./_progress.js";
 import { taskFromFlag } from "./_task.js";
-import { defaultMaxTokens } from "../codecs/config.js";
+import { defaultMaxTokens, MAX_CONCURRENCY, MAX_TOKENS } from "../codecs/config.js";
 import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { checkCheckpoint } from "./_preflight.js";
 import { settingsRecord } from "./_settings_record.js";
@@ -57,8 +57,8 @@ export const collectCommand: Command = {
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
     iteration: { type: "number", description: "the TriPosT iteration (from 1 on, rollouts self-improve)", placeholder: "N", integer: true, min: 0, defaultText: "0" },
     seed: { type: "number", description: "the run's seed", placeholder: "S", integer: true, defaultText: "0" },
-    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, max: 4096, defaultText: "16" },
-    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, max: 131_072, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
+    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, max: MAX_CONCURRENCY, defaultText: "16" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, max: MAX_TOKENS, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
     ratio: { type: "number", description: "improve_data_ratio r of the rebalancing (≤ 0 keeps all)", placeholder: "R", max: 1000, defaultText: "1.5" },
     weight: { type: "number", description: "loss weight w from the first feedback on", placeholder: "W", min: 0, max: 100, defaultText: "1.5" },
     resume: { type: "boolean", description: "reuse the completed calls in DIR/journal.jsonl" },

@@ -16,7 +16,7 @@ import { scanProblems } from "./_input.js";
 import { endpointSettingsFromFlags, HTTP_STUDENT_FLAGS, resolveModel, studentEndpointFromFlags } from "./_models.js";
 import { toJsonl } from "./_output.js";
 import { clearOwnOutputs, FORCE_FLAG, prepareOutDirectory } from "./_out_dir.js";
-import { defaultMaxTokens } from "../codecs/config.js";
+import { defaultMaxTokens, MAX_CONCURRENCY, MAX_TOKENS } from "../codecs/config.js";
 import { createFailureCounter, DEFAULT_MAX_FAILURES, MAX_FAILURES_FLAG, parseMaxFailures } from "./_failures.js";
 import { checkCheckpoint } from "./_preflight.js";
 import { settingsRecord } from "./_settings_record.js";
@@ -58,8 +58,8 @@ export const evalCommand: Command = {
     in: { type: "string", description: "test problems: problem JSONL, official rows or a BIG-Bench-Hard file", placeholder: "FILE", required: true },
     out: { type: "string", description: "the output directory (predictions.jsonl, metrics.json)", placeholder: "DIR", required: true },
     format: { type: "string", description: "the student's format", choices: ["tripost", "compact"], defaultText: "compact for embedded students, tripost otherwise" },
-    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, max: 4096, defaultText: "16" },
-    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, max: 131_072, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
+    concurrency: { type: "number", description: "problems and calls in flight", placeholder: "N", integer: true, min: 1, max: MAX_CONCURRENCY, defaultText: "16" },
+    "max-tokens": { type: "number", description: "tokens per student generation", placeholder: "N", integer: true, min: 1, max: MAX_TOKENS, defaultText: "256 for embedded students; 512 (MSA, DU) or 1024 (WS, LD) over HTTP, as in a run config" },
     "max-generations": { type: "number", description: "generations per problem (num_attempts)", placeholder: "N", integer: true, min: 1, max: 100, defaultText: String(DEFAULT_MAX_GENERATIONS) },
     seed: { type: "number", description: "the run's seed (sent with each request)", placeholder: "S", integer: true, defaultText: "0" },
     ...HTTP_STUDENT_FLAGS,

@@ -132,6 +132,12 @@ export function boundedInteger(name: string, max: number): t.Type<number, number
 /** The most problems a data set may generate or read (bounded memory). */
 export const MAX_PROBLEMS = 1_000_000;
 
+/** The most tokens one generation may ask for (config `maxTokens`, `--max-tokens`). */
+export const MAX_TOKENS = 131_072;
+
+/** The most problems and calls in flight (config `concurrency`, `--concurrency`). */
+export const MAX_CONCURRENCY = 4096;
+
 /** A learning rate: a number > 0 and at most 1 (larger ones only diverge). */
 export const LearningRate = refined(
   "LearningRate",
@@ -397,7 +403,7 @@ export const TemperaturesConfig = strict("TemperaturesConfig", {}, {
 export type TemperaturesConfig = t.TypeOf<typeof TemperaturesConfig>;
 
 /** Tokens per student generation, in rollouts and in evaluation. */
-export const MaxTokensConfig = strict("MaxTokensConfig", {}, { rollout: boundedInteger("MaxTokens", 131_072), eval: boundedInteger("MaxTokens", 131_072) });
+export const MaxTokensConfig = strict("MaxTokensConfig", {}, { rollout: boundedInteger("MaxTokens", MAX_TOKENS), eval: boundedInteger("MaxTokens", MAX_TOKENS) });
 export type MaxTokensConfig = t.TypeOf<typeof MaxTokensConfig>;
 
 /** The collection passes of one iteration (`tripost.md` §3.1). */
@@ -595,7 +601,7 @@ export const RunConfig = strict("RunConfig", {}, {
   trainer: TrainerConfig,
   seed: Seed,
   /** Problems in flight. */
-  concurrency: boundedInteger("Concurrency", 4096),
+  concurrency: boundedInteger("Concurrency", MAX_CONCURRENCY),
 });
 export type RunConfig = t.TypeOf<typeof RunConfig>;
 

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { escapeHtml } from "../report/escape_html.js";
 
 /** What a directory holds, as far as `tripost report` is concerned. */
 export type DirectoryKind = "run" | "collect" | "eval" | "unknown";
@@ -20,10 +21,6 @@ export function directoryKind(directory: string): DirectoryKind {
   if (has("predictions.jsonl") && has("metrics.json")) return "eval";
   if (has("trajectories.jsonl") && has("stats.json")) return "collect";
   return "unknown";
-}
-
-function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function readJson(directory: string, name: string): Record<string, unknown> {
@@ -63,14 +60,14 @@ function flatten(value: unknown, prefix = ""): [string, string][] {
 
 function table(title: string, rows: readonly [string, string][]): string {
   if (rows.length === 0) return "";
-  const body = rows.map(([key, value]) => `<tr><th>${escape(key)}</th><td>${escape(value)}</td></tr>`).join("\n");
-  return `<h2>${escape(title)}</h2>\n<table>\n${body}\n</table>`;
+  const body = rows.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${escapeHtml(value)}</td></tr>`).join("\n");
+  return `<h2>${escapeHtml(title)}</h2>\n<table>\n${body}\n</table>`;
 }
 
 function records(title: string, rows: readonly string[], total: number): string {
   if (total === 0) return "";
-  const shown = rows.map((text) => `<pre>${escape(text)}</pre>`).join("\n");
-  return `<h2>${escape(title)} (${rows.length} of ${total})</h2>\n${shown}`;
+  const shown = rows.map((text) => `<pre>${escapeHtml(text)}</pre>`).join("\n");
+  return `<h2>${escapeHtml(title)} (${rows.length} of ${total})</h2>\n${shown}`;
 }
 
 /**
@@ -108,7 +105,7 @@ export function renderDirectoryReport(directory: string, kind: "collect" | "eval
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 2rem; max-width: 70rem; }
 table { border-collapse: collapse; margin-bottom: 1.5rem; }
@@ -118,7 +115,7 @@ pre { background: #f8f8f8; padding: 0.6rem; overflow-x: auto; white-space: pre-w
 </style>
 </head>
 <body>
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 ${sections.filter((section) => section !== "").join("\n")}
 </body>
 </html>

@@ -81,7 +81,7 @@ export const evalCommand: Command = {
     const out = prepareOutDirectory(io, stringFlag(args.flags, "out") as string, outputs, {
       command: "eval",
       force: booleanFlag(args.flags, "force"),
-      inputs: [stringFlag(args.flags, "in")],
+      inputs: [inputPath],
     });
     const concurrency = numberFlag(args.flags, "concurrency") ?? 16;
     const maxFailures = parseMaxFailures(stringFlag(args.flags, "max-failures"));

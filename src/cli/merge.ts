@@ -34,11 +34,6 @@ interface ShardOutput {
   readonly examples: Placed<TrainingExample>[];
 }
 
-/** The problem id of a training example id (`<id>[@pass]#suffix`). */
-function problemIdOf(exampleId: string): string {
-  return parseExampleId(exampleId).problemId;
-}
-
 async function readRecords<T>(
   io: CliIo,
   path: string,
@@ -81,7 +76,7 @@ async function readShard(io: CliIo, directory: string, shard: number): Promise<S
       io,
       examplesPath,
       (file, input): TrainingExample => decodeLine(TrainingExample, file, input),
-      (example) => problemIdOf(example.id),
+      (example) => parseExampleId(example.id).problemId,
       shard,
     ),
   };

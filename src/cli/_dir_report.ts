@@ -37,12 +37,15 @@ function readJson(directory: string, name: string): Record<string, unknown> {
 function readJsonl(directory: string, name: string, limit: number): { rows: Record<string, unknown>[]; total: number } {
   const path = join(directory, name);
   if (!existsSync(path)) return { rows: [], total: 0 };
-  const lines = readFileSync(path, "utf8").split("\n").filter((line) => line.trim() !== "");
-  const rows = lines.slice(0, limit).map((line, index) => {
+  // Each row keeps its line number in the file (blank lines counted), for the error.
+  const lines = readFileSync(path, "utf8").split("\n")
+    .map((text, index) => ({ text, line: index + 1 }))
+    .filter(({ text }) => text.trim() !== "");
+  const rows = lines.slice(0, limit).map(({ text, line }) => {
     try {
-      return JSON.parse(line) as Record<string, unknown>;
+      return JSON.parse(text) as Record<string, unknown>;
     } catch (error) {
-      throw new InputError({ file: path, line: index + 1 }, `not valid JSON (${(error as Error).message})`);
+      throw new InputError({ file: path, line }, `not valid JSON (${(error as Error).message})`);
     }
   });
   return { rows, total: lines.length };

@@ -6,7 +6,7 @@
  */
 import * as E from "fp-ts/lib/Either.js";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -166,6 +166,15 @@ describe("tripost report on a collect or eval directory", () => {
       expect(html).toContain(createHash("sha256").update(readFileSync(problemsPath)).digest("hex"));
       expect(html).not.toMatch(/<script src=|<link /);
     }
+  });
+
+  it("names the file's own line of a bad record, blank lines counted", async () => {
+    const directory = join(scratch, "collect-bad-line");
+    cpSync(join(scratch, "collect-allowed"), directory, { recursive: true });
+    writeFileSync(join(directory, "rejections.jsonl"), '{"id":"a","type":"format-error","reason":"x"}\n\n{not json\n');
+    const result = await runCli(["report", directory]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("rejections.jsonl:line 3:");
   });
 
   it("refuses a directory that is none of run, collect or eval, with exit 2", async () => {
